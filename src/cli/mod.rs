@@ -1,0 +1,115 @@
+//! The command line: one module per subcommand, each an `Args` struct and a `run()`.
+//!
+//! `run` writes to the writer it is given and returns an [`ExitStatus`]; it never prints on
+//! its own and never exits the process.
+
+pub mod audit;
+pub mod rules;
+pub mod scan;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::error::{Error, ExitStatus};
+use crate::report::{self, Format, Report};
+use crate::scan::files::{DEFAULT_MAX_FILE_SIZE, FileScanOptions};
+
+/// Measure how far an organisation depends on vendors outside its trusted jurisdictions.
+#[derive(Debug, Parser)]
+#[command(name = "sovscan", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan paths as one organisation and report its vendor dependencies and score.
+    Scan(scan::ScanArgs),
+    /// Scan every organisation listed in a sovscan.toml manifest.
+    Audit(audit::AuditArgs),
+    /// List, explain and test the rule packs.
+    #[command(subcommand)]
+    Rules(rules::RulesCommand),
+}
+
+/// Options shared by `scan` and `audit`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Add the rule packs in DIR to the built-in ones (repeatable).
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Leave out paths matching this gitignore-style glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Skip (and report) files larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+    /// Worker threads (0: one per core).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with status 1 when an organisation scores below SCORE (0-100).
+    #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub fail_under: Option<u32>,
+}
+
+impl ReportArgs {
+    fn scan_options(&self) -> FileScanOptions {
+        FileScanOptions {
+            exclude: self.exclude.clone(),
+            max_file_size: self.max_file_size,
+            threads: self.threads,
+        }
+    }
+
+    /// Writes the report where asked and applies `--fail-under`.
+    fn finish(&self, report: &Report, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+        emit(self.output.as_deref(), out, |w| {
+            report::write(report, self.format, w)
+        })?;
+        Ok(match self.fail_under {
+            Some(min) if report.min_score() < min => ExitStatus::PolicyFailed,
+            _ => ExitStatus::Success,
+        })
+    }
+}
+
+/// Runs a parsed command line, writing output to `out`.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    match cli.command {
+        Command::Scan(args) => scan::run(&args, out),
+        Command::Audit(args) => audit::run(&args, out),
+        Command::Rules(cmd) => rules::run(cmd, out),
+    }
+}
+
+/// Writes through `f` to `path` when given, else to `out`.
+pub(crate) fn emit(
+    path: Option<&std::path::Path>,
+    out: &mut dyn Write,
+    f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    let wrap = |name: String| move |source| Error::Write { path: name, source };
+    match path {
+        Some(p) => {
+            let name = p.display().to_string();
+            let file = std::fs::File::create(p).map_err(wrap(name.clone()))?;
+            let mut w = std::io::BufWriter::new(file);
+            f(&mut w).map_err(wrap(name.clone()))?;
+            w.flush().map_err(wrap(name))
+        }
+        None => {
+            f(out).map_err(wrap("standard output".to_owned()))?;
+            out.flush().map_err(wrap("standard output".to_owned()))
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! `sovscan rules list | explain ID | test [DIR]`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use serde::Serialize;
+
+use crate::error::{Error, ExitStatus};
+use crate::rules::{PackSource, Rule, RuleSet};
+
+/// The `rules` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List every rule (built-in and --rules DIR).
+    List(ListArgs),
+    /// Show what a rule detects, why it matters and what to do about it.
+    Explain(ExplainArgs),
+    /// Run every rule's match/no_match examples (built-in packs, or the packs in DIR).
+    Test(TestArgs),
+}
+
+/// Arguments of `rules list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Add the rule packs in DIR (repeatable).
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+/// Formats of `rules list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+/// Arguments of `rules explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The rule id, e.g. aws-terraform-provider.
+    pub id: String,
+    /// Add the rule packs in DIR (repeatable).
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+}
+
+/// Arguments of `rules test`.
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// A directory of rule packs to test instead of the built-in ones.
+    pub dir: Option<PathBuf>,
+}
+
+/// Runs a `rules` subcommand.
+pub fn run(cmd: RulesCommand, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    match cmd {
+        RulesCommand::List(args) => list(&args, out),
+        RulesCommand::Explain(args) => explain(&args, out),
+        RulesCommand::Test(args) => test(&args, out),
+    }
+}
+
+#[derive(Serialize)]
+struct RuleRow<'a> {
+    id: &'a str,
+    vendor: &'a str,
+    jurisdiction: &'a str,
+    service: &'a str,
+    category: &'a str,
+    kind: &'a str,
+    strength: &'a str,
+    description: &'a str,
+}
+
+fn list(args: &ListArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let set = RuleSet::load(&args.rules)?;
+    let mut rows: Vec<RuleRow<'_>> = set
+        .rules
+        .iter()
+        .map(|r| {
+            let v = &set.vendors[r.vendor];
+            RuleRow {
+                id: &r.id,
+                vendor: &v.id,
+                jurisdiction: v.jurisdiction(),
+                service: &r.service,
+                category: &r.category,
+                kind: r.kind.as_str(),
+                strength: r.strength.as_str(),
+                description: &r.description,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| a.id.cmp(b.id));
+    super::emit(None, out, |w| match args.format {
+        ListFormat::Json => {
+            serde_json::to_writer_pretty(&mut *w, &rows)?;
+            writeln!(w)
+        }
+        ListFormat::Table => {
+            writeln!(
+                w,
+                "{:<40} {:<14} {:<4} {:<7} {:<8} {:<22}",
+                "RULE", "VENDOR", "JUR.", "KIND", "STRENGTH", "CATEGORY"
+            )?;
+            for r in &rows {
+                writeln!(
+                    w,
+                    "{:<40} {:<14} {:<4} {:<7} {:<8} {:<22}",
+                    r.id, r.vendor, r.jurisdiction, r.kind, r.strength, r.category
+                )?;
+            }
+            writeln!(
+                w,
+                "\n{} rules from {} vendors.",
+                rows.len(),
+                set.vendors.len()
+            )
+        }
+    })?;
+    Ok(ExitStatus::Success)
+}
+
+fn explain(args: &ExplainArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let set = RuleSet::load(&args.rules)?;
+    let rule = set
+        .rule(&args.id)
+        .ok_or_else(|| Error::UnknownRule(args.id.clone()))?;
+    super::emit(None, out, |w| write_explanation(&set, rule, w))?;
+    Ok(ExitStatus::Success)
+}
+
+/// The `rules explain` text for one rule.
+pub fn write_explanation(set: &RuleSet, rule: &Rule, w: &mut dyn Write) -> std::io::Result<()> {
+    let v = &set.vendors[rule.vendor];
+    let cat = set.category(&rule.category);
+    writeln!(w, "{}", rule.id)?;
+    writeln!(w, "{}\n", "-".repeat(rule.id.len()))?;
+    writeln!(w, "{}\n", rule.description)?;
+    writeln!(
+        w,
+        "Vendor:      {} ({}), parent {} ({}), facts as of {}",
+        v.name, v.legal_seat, v.parent, v.parent_country, v.as_of
+    )?;
+    writeln!(w, "             source: {}", v.source)?;
+    writeln!(w, "Service:     {}", rule.service)?;
+    writeln!(
+        w,
+        "Category:    {}",
+        cat.map_or(rule.category.as_str(), |c| c.name.as_str())
+    )?;
+    writeln!(w, "Kind:        {}", rule.kind.as_str())?;
+    writeln!(w, "Strength:    {}", rule.strength)?;
+    if !rule.paths.is_empty() {
+        writeln!(w, "Paths:       {}", rule.paths.join(", "))?;
+    }
+    writeln!(w, "Keywords:    {}", rule.keywords.join(", "))?;
+    writeln!(w, "Regex:       {}", rule.regex.as_str())?;
+    if let Some(u) = &rule.unless {
+        writeln!(w, "Unless:      {}", u.as_str())?;
+    }
+    writeln!(w, "\nWhy it matters\n  {}", rule.rationale)?;
+    writeln!(w, "\nWhat to do\n  {}", rule.remediation)?;
+    if let Some(c) = cat.filter(|c| !c.alternatives.is_empty()) {
+        writeln!(w, "\nAlternatives ({})", c.name)?;
+        for a in &c.alternatives {
+            match &a.caveat {
+                Some(cv) => writeln!(w, "  - {} [{}]: {cv}", a.name, a.seat)?,
+                None => writeln!(w, "  - {} [{}]", a.name, a.seat)?,
+            }
+        }
+    }
+    writeln!(w, "\nExamples found")?;
+    for e in &rule.examples_match {
+        writeln!(w, "  + {}", one_line(e))?;
+    }
+    writeln!(w, "Examples left alone")?;
+    for e in &rule.examples_no_match {
+        writeln!(w, "  - {}", one_line(e))?;
+    }
+    writeln!(w, "\nReferences")?;
+    for r in &rule.references {
+        writeln!(w, "  {r}")?;
+    }
+    Ok(())
+}
+
+fn one_line(s: &str) -> String {
+    s.trim().replace('\n', " ⏎ ")
+}
+
+fn test(args: &TestArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let sources: Vec<PackSource> = match &args.dir {
+        None => crate::rules::builtin_sources(),
+        Some(dir) => {
+            let mut found =
+                crate::rules::read_dir_sources(dir).map_err(crate::rules::RulePackError::new)?;
+            if !found.iter().any(|s| s.is_categories) {
+                found.extend(
+                    crate::rules::builtin_sources()
+                        .into_iter()
+                        .filter(|s| s.is_categories),
+                );
+            }
+            found
+        }
+    };
+    match RuleSet::from_sources(&sources, Vec::new()) {
+        Ok(set) => {
+            super::emit(None, out, |w| {
+                writeln!(
+                    w,
+                    "ok: {} rules from {} vendors, {} examples behave as stated",
+                    set.rules.len(),
+                    set.vendors.len(),
+                    set.example_count()
+                )
+            })?;
+            Ok(ExitStatus::Success)
+        }
+        Err(e) if e.only_examples() => {
+            super::emit(None, out, |w| write!(w, "{e}"))?;
+            Ok(ExitStatus::PolicyFailed)
+        }
+        Err(e) => Err(e.into()),
+    }
+}

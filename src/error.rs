@@ -1,0 +1,64 @@
+//! Errors that stop a run (exit status 2). Problems with single inputs are not errors: they
+//! go into the report's `errors` and the scan goes on.
+
+use crate::config::ConfigError;
+use crate::rules::RulePackError;
+use crate::scan::files::FileScanError;
+
+/// Why a run could not produce a report.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A rule pack is invalid; every problem is listed.
+    #[error("{0}")]
+    RulePack(#[from] RulePackError),
+    /// The config file is invalid; every problem is listed.
+    #[error("{0}")]
+    Config(#[from] ConfigError),
+    /// Scan options are invalid (e.g. a bad `--exclude` glob).
+    #[error("{0}")]
+    Options(#[from] FileScanError),
+    /// None of the given inputs exists or could be read.
+    #[error(
+        "no readable input: {0}\n  hint: check the paths; `sovscan scan --help` shows the usage"
+    )]
+    NoInput(String),
+    /// A rule id asked for does not exist.
+    #[error("unknown rule `{0}`\n  hint: `sovscan rules list` shows every rule id")]
+    UnknownRule(String),
+    /// Writing the report failed.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// True when the error is a closed pipe on stdout (`sovscan ... | head`): exit quietly.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Self::Write { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+/// How a run ended, mapped to the process exit code by `main`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// 0: the run finished and no policy failed.
+    Success,
+    /// 1: the run finished but a policy failed (`--fail-under`, failing rule examples).
+    PolicyFailed,
+    /// 2: the run could not finish (bad arguments, rule pack or config, no input).
+    Error,
+}
+
+impl ExitStatus {
+    /// The process exit code.
+    pub fn code(self) -> i32 {
+        match self {
+            Self::Success => 0,
+            Self::PolicyFailed => 1,
+            Self::Error => 2,
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! The one [`Finding`] type every scanner produces, and the per-input problems ([`ScanError`]).
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::rules::{Rule, RuleSet, Strength};
+
+/// Where a finding was seen.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Location {
+    /// A text file, by path relative to the scanned root; line and column are 1-based
+    /// (column counts bytes, as ripgrep's `--column` does).
+    File {
+        path: String,
+        line: u64,
+        column: u64,
+    },
+}
+
+impl Location {
+    /// The path or name a person looks for.
+    pub fn path(&self) -> &str {
+        match self {
+            Self::File { path, .. } => path,
+        }
+    }
+}
+
+/// One piece of evidence that an organisation depends on a vendor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Hash of rule, path and normalised evidence: stable when lines move.
+    pub fingerprint: String,
+    pub rule: String,
+    pub vendor: String,
+    pub service: String,
+    pub category: String,
+    /// ISO country of the vendor's ultimate parent.
+    pub jurisdiction: String,
+    pub strength: Strength,
+    pub location: Location,
+    /// The matched line (or a window of it), with secrets redacted.
+    pub evidence: String,
+}
+
+impl Finding {
+    /// Builds a finding for `rule` with its fingerprint; `occurrence` tells apart identical
+    /// evidence repeated in one file (0 for the first).
+    pub fn new(
+        rules: &RuleSet,
+        rule: &Rule,
+        location: Location,
+        evidence: String,
+        occurrence: u32,
+    ) -> Self {
+        let vendor = &rules.vendors[rule.vendor];
+        let fingerprint = fingerprint(&rule.id, location.path(), &evidence, occurrence);
+        Self {
+            fingerprint,
+            rule: rule.id.clone(),
+            vendor: vendor.id.clone(),
+            service: rule.service.clone(),
+            category: rule.category.clone(),
+            jurisdiction: vendor.jurisdiction().to_owned(),
+            strength: rule.strength,
+            location,
+            evidence,
+        }
+    }
+
+    /// The order findings are reported in: by location, then rule.
+    pub fn sort_key(&self) -> (&Location, &str, &str) {
+        (&self.location, &self.rule, &self.fingerprint)
+    }
+}
+
+/// SHA-256 over rule id, path and whitespace-normalised evidence, first 16 bytes in hex.
+pub fn fingerprint(rule: &str, path: &str, evidence: &str, occurrence: u32) -> String {
+    let normalised = evidence.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut h = Sha256::new();
+    for part in [rule, path, normalised.as_str()] {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    if occurrence > 0 {
+        h.update(occurrence.to_le_bytes());
+    }
+    h.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// What went wrong with one input; the scan goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorKind {
+    /// A path given on the command line or in the config does not exist.
+    NotFound,
+    /// The file could not be read (permissions, vanished, I/O error).
+    Io,
+    /// The walker could not follow an entry (broken symlink, symlink loop, unreadable dir).
+    Walk,
+    /// The file is larger than the size cap and was skipped.
+    TooLarge,
+    /// The input asks for a scanner this version does not have yet.
+    Unsupported,
+}
+
+/// One problem with one input.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ScanError {
+    pub kind: ErrorKind,
+    pub path: String,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_ignores_whitespace_but_not_rule_path_or_occurrence() {
+        let a = fingerprint("r", "p", "provider  \"aws\" {", 0);
+        assert_eq!(a, fingerprint("r", "p", " provider \"aws\"\t{ ", 0));
+        assert_ne!(a, fingerprint("r2", "p", "provider \"aws\" {", 0));
+        assert_ne!(a, fingerprint("r", "q", "provider \"aws\" {", 0));
+        assert_ne!(a, fingerprint("r", "p", "provider \"aws\" {", 1));
+        assert_eq!(a.len(), 32);
+    }
+}

@@ -1,0 +1,148 @@
+//! The terminal report: per organisation the score, the vendors by category and the strongest
+//! evidence, readable at a glance.
+
+use std::io::{self, Write};
+
+use super::{OrganisationReport, Report};
+use crate::finding::Finding;
+
+/// How many findings the evidence section shows per organisation.
+const TOP_EVIDENCE: usize = 12;
+/// How many errors are listed before the rest is summarised.
+const MAX_ERRORS: usize = 20;
+
+/// Writes the human-readable report.
+pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    for org in &report.organisations {
+        write_org(org, out)?;
+    }
+    let s = &report.stats;
+    writeln!(
+        out,
+        "Scanned {} file(s), {}; {} skipped (size cap), {} binary; {} error(s).",
+        s.files_scanned,
+        human_bytes(s.bytes_scanned),
+        s.files_skipped,
+        s.files_binary,
+        report.errors.len()
+    )?;
+    if !report.errors.is_empty() {
+        writeln!(out, "\nErrors (the scan went on):")?;
+        for e in report.errors.iter().take(MAX_ERRORS) {
+            let kind = serde_json::to_value(e.kind).ok();
+            let kind = kind.as_ref().and_then(|v| v.as_str()).unwrap_or("error");
+            writeln!(out, "  {kind:<12} {}: {}", e.path, e.message)?;
+        }
+        if report.errors.len() > MAX_ERRORS {
+            writeln!(
+                out,
+                "  ... and {} more (see --format json)",
+                report.errors.len() - MAX_ERRORS
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn write_org(org: &OrganisationReport, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "{}", org.name)?;
+    writeln!(out, "{}", "=".repeat(org.name.chars().count().max(20)))?;
+    writeln!(
+        out,
+        "Sovereignty score: {}/100 (grade {})  ·  {} finding(s), {} vendor(s)\n",
+        org.score,
+        org.grade,
+        org.findings.len(),
+        org.vendors.len()
+    )?;
+    if org.findings.is_empty() {
+        writeln!(out, "No vendor dependency found.\n")?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{:<36} {:>5}  VENDORS (✗ not trusted, ✓ trusted)",
+        "CATEGORY", "SCORE"
+    )?;
+    for cat in &org.categories {
+        let vendors: Vec<String> = cat
+            .vendors
+            .iter()
+            .filter_map(|id| org.vendors.iter().find(|v| &v.id == id))
+            .map(|v| {
+                let mark = if v.trusted { '✓' } else { '✗' };
+                format!("{mark} {} ({})", v.name, v.jurisdiction)
+            })
+            .collect();
+        writeln!(
+            out,
+            "{:<36} {:>5}  {}",
+            cat.name,
+            cat.score,
+            vendors.join(", ")
+        )?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "  {:<28} {:<4} {:<8} {:>8}  SERVICES",
+        "VENDOR", "JUR.", "STRENGTH", "FINDINGS"
+    )?;
+    for v in &org.vendors {
+        let mark = if v.trusted { '✓' } else { '✗' };
+        writeln!(
+            out,
+            "{mark} {:<28} {:<4} {:<8} {:>8}  {}",
+            v.name,
+            v.jurisdiction,
+            v.strength.as_str(),
+            v.findings,
+            v.services.join(", ")
+        )?;
+    }
+    writeln!(out)?;
+    let top = top_evidence(org);
+    writeln!(
+        out,
+        "Top evidence ({} of {}):",
+        top.len(),
+        org.findings.len()
+    )?;
+    for f in top {
+        let loc = match &f.location {
+            crate::finding::Location::File { path, line, column } => {
+                format!("{path}:{line}:{column}")
+            }
+        };
+        writeln!(out, "  {:<8} {:<30} {loc}", f.strength.as_str(), f.rule)?;
+        writeln!(out, "           {}", f.evidence)?;
+    }
+    writeln!(out)
+}
+
+/// Non-trusted and strongest first, then in report order; one per rule and path.
+fn top_evidence(org: &OrganisationReport) -> Vec<&Finding> {
+    let trusted = |f: &Finding| org.vendors.iter().any(|v| v.id == f.vendor && v.trusted);
+    let mut all: Vec<&Finding> = org.findings.iter().collect();
+    all.sort_by_key(|f| (trusted(f), std::cmp::Reverse(f.strength)));
+    let mut seen = std::collections::BTreeSet::new();
+    all.into_iter()
+        .filter(|f| seen.insert((f.rule.as_str(), f.location.path())))
+        .take(TOP_EVIDENCE)
+        .collect()
+}
+
+fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1024.0 && unit < UNITS.len() - 1 {
+        v /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
+    }
+}

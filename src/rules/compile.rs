@@ -1,0 +1,162 @@
+//! The compiled matcher for `kind = "file"` rules: path globs, one keyword automaton, regexes.
+//!
+//! Per file: the globs say which rules may apply to the path, one Aho-Corasick pass over all
+//! keywords says which of those have a chance, and only those run their regex.
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+
+use super::{Problem, Rule, RuleKind};
+
+/// Finds which file rules apply to a path and which are worth running on a text.
+#[derive(Debug)]
+pub struct FileMatcher {
+    /// Indices (into `RuleSet::rules`) of the file rules.
+    file_rules: Vec<usize>,
+    /// Rules with no path globs: they apply to every file.
+    everywhere: Vec<usize>,
+    /// Globs without '/' match the file name; the rest match the relative path.
+    name_globs: GlobSet,
+    name_owner: Vec<usize>,
+    path_globs: GlobSet,
+    path_owner: Vec<usize>,
+    keywords: AhoCorasick,
+    /// For each keyword pattern, the rules that listed it.
+    keyword_owner: Vec<Vec<usize>>,
+    rule_count: usize,
+}
+
+impl FileMatcher {
+    pub(super) fn build(rules: &[Rule]) -> Result<Self, Problem> {
+        let mut names = GlobSetBuilder::new();
+        let mut paths = GlobSetBuilder::new();
+        let (mut name_owner, mut path_owner, mut everywhere, mut file_rules) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut keyword_ids: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+        for (i, rule) in rules.iter().enumerate() {
+            if rule.kind != RuleKind::File {
+                continue;
+            }
+            file_rules.push(i);
+            if rule.paths.is_empty() {
+                everywhere.push(i);
+            }
+            for glob in &rule.paths {
+                let g = GlobBuilder::new(glob)
+                    .literal_separator(true)
+                    .case_insensitive(true)
+                    .build()
+                    .map_err(|e| glob_problem(rule, &e))?;
+                if glob.contains('/') {
+                    paths.add(g);
+                    path_owner.push(i);
+                } else {
+                    names.add(g);
+                    name_owner.push(i);
+                }
+            }
+            for k in &rule.keywords {
+                let owners = keyword_ids.entry(k.to_ascii_lowercase()).or_default();
+                if !owners.contains(&i) {
+                    owners.push(i);
+                }
+            }
+        }
+        let (patterns, keyword_owner): (Vec<String>, Vec<Vec<usize>>) =
+            keyword_ids.into_iter().unzip();
+        let keywords = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&patterns)
+            .map_err(|e| {
+                Problem::structure(
+                    "rules",
+                    None,
+                    format!("keyword automaton: {e}"),
+                    "use fewer or shorter keywords",
+                )
+            })?;
+        Ok(Self {
+            file_rules,
+            everywhere,
+            name_globs: names.build().map_err(|e| set_problem(&e))?,
+            name_owner,
+            path_globs: paths.build().map_err(|e| set_problem(&e))?,
+            path_owner,
+            keywords,
+            keyword_owner,
+            rule_count: rules.len(),
+        })
+    }
+
+    /// Number of file rules.
+    pub fn len(&self) -> usize {
+        self.file_rules.len()
+    }
+
+    /// True when no file rule is loaded.
+    pub fn is_empty(&self) -> bool {
+        self.file_rules.is_empty()
+    }
+
+    /// Marks the rules whose path globs accept `rel_path` (forward slashes); returns whether any did.
+    pub fn applicable(&self, rel_path: &str, mask: &mut Vec<bool>) -> bool {
+        mask.clear();
+        mask.resize(self.rule_count, false);
+        let mut any = false;
+        for &i in &self.everywhere {
+            mask[i] = true;
+            any = true;
+        }
+        let name = rel_path.rsplit('/').next().unwrap_or(rel_path);
+        for g in self.name_globs.matches(name) {
+            mask[self.name_owner[g]] = true;
+            any = true;
+        }
+        for g in self.path_globs.matches(rel_path) {
+            mask[self.path_owner[g]] = true;
+            any = true;
+        }
+        any
+    }
+
+    /// Narrows `mask` to the rules one of whose keywords occurs in `text`; returns them in order.
+    pub fn candidates(&self, text: &[u8], mask: &[bool]) -> Vec<usize> {
+        let mut hit = vec![false; self.rule_count];
+        let mut remaining = mask.iter().filter(|m| **m).count();
+        for m in self.keywords.find_overlapping_iter(text) {
+            for &r in &self.keyword_owner[m.pattern().as_usize()] {
+                if mask[r] && !hit[r] {
+                    hit[r] = true;
+                    remaining -= 1;
+                }
+            }
+            if remaining == 0 {
+                break;
+            }
+        }
+        hit.iter()
+            .enumerate()
+            .filter_map(|(i, h)| h.then_some(i))
+            .collect()
+    }
+}
+
+fn glob_problem(rule: &Rule, e: &globset::Error) -> Problem {
+    Problem::structure(
+        "rules",
+        Some(&rule.id),
+        format!("bad path glob: {e}"),
+        "use gitignore-style globs such as `*.tf`",
+    )
+}
+
+fn set_problem(e: &globset::Error) -> Problem {
+    Problem::structure(
+        "rules",
+        None,
+        format!("cannot build glob set: {e}"),
+        "check the path globs",
+    )
+}

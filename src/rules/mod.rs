@@ -1,0 +1,327 @@
+//! Rule packs: the on-disk form ([`raw`]), its validation ([`validate`]) and the compiled
+//! [`RuleSet`] the scanners run.
+//!
+//! A pack is data, never code: one TOML file per vendor plus `categories.toml`. The built-in packs
+//! are embedded in the binary by `build.rs`; `--rules DIR` adds user packs on top.
+
+mod builtin;
+mod compile;
+mod raw;
+mod validate;
+
+use std::fmt;
+use std::path::Path;
+
+use serde::Serialize;
+
+pub use builtin::sources as builtin_sources;
+pub use compile::FileMatcher;
+pub use validate::{Problem, ProblemKind, RulePackError};
+
+/// How strongly a finding ties the organisation to a vendor.
+///
+/// Ordered from weakest to strongest, so `max()` picks the strongest evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Strength {
+    /// A mention, or a capability the code could use among several.
+    Present,
+    /// The organisation calls or depends on the service (an SDK, an endpoint, a token).
+    Used,
+    /// The organisation runs on the service (deployed infrastructure, mail, identity).
+    Primary,
+}
+
+impl Strength {
+    /// Parses the lower-case name used in rule packs.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "present" => Some(Self::Present),
+            "used" => Some(Self::Used),
+            "primary" => Some(Self::Primary),
+            _ => None,
+        }
+    }
+
+    /// The lower-case name used in rule packs and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Present => "present",
+            Self::Used => "used",
+            Self::Primary => "primary",
+        }
+    }
+}
+
+impl fmt::Display for Strength {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which scanner a rule feeds.
+///
+/// Only `file` rules run today; the other kinds are validated now so packs can already carry
+/// them for the binary, DNS and IP-range scanners.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleKind {
+    /// Text files: IaC, manifests, CI definitions, configs, code.
+    File,
+    /// Strings, imports and signers of executables and archives.
+    Binary,
+    /// DNS record values (MX, SPF, TXT, CNAME, NS, DKIM, DMARC).
+    Dns,
+    /// IP addresses matched against published cloud ranges.
+    Ip,
+}
+
+impl RuleKind {
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "file" => Some(Self::File),
+            "binary" => Some(Self::Binary),
+            "dns" => Some(Self::Dns),
+            "ip" => Some(Self::Ip),
+            _ => None,
+        }
+    }
+
+    /// The lower-case name used in rule packs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::File => "file",
+            Self::Binary => "binary",
+            Self::Dns => "dns",
+            Self::Ip => "ip",
+        }
+    }
+}
+
+/// A vendor and the jurisdiction it answers to.
+#[derive(Debug, Clone, Serialize)]
+pub struct Vendor {
+    pub id: String,
+    pub name: String,
+    pub legal_seat: String,
+    pub parent: String,
+    pub parent_country: String,
+    pub as_of: String,
+    pub source: String,
+    pub notes: Option<String>,
+    /// The pack file the vendor came from (`builtin:aws.toml` or a user path).
+    pub origin: String,
+}
+
+impl Vendor {
+    /// The jurisdiction that can compel the vendor: the ultimate parent's country.
+    pub fn jurisdiction(&self) -> &str {
+        &self.parent_country
+    }
+}
+
+/// An EU or open-source alternative for a category.
+#[derive(Debug, Clone, Serialize)]
+pub struct Alternative {
+    pub name: String,
+    pub seat: String,
+    pub caveat: Option<String>,
+}
+
+/// A service category with its weight in the overall score.
+#[derive(Debug, Clone, Serialize)]
+pub struct Category {
+    pub id: String,
+    pub name: String,
+    pub weight: u32,
+    pub weight_reason: String,
+    pub objectives: Vec<String>,
+    pub alternatives: Vec<Alternative>,
+}
+
+/// A validated rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    /// Index into [`RuleSet::vendors`].
+    pub vendor: usize,
+    pub service: String,
+    pub category: String,
+    pub kind: RuleKind,
+    pub paths: Vec<String>,
+    pub keywords: Vec<String>,
+    pub regex: regex::bytes::Regex,
+    /// When the whole file matches this, the rule reports nothing in that file.
+    pub unless: Option<regex::bytes::Regex>,
+    pub strength: Strength,
+    pub description: String,
+    pub rationale: String,
+    pub remediation: String,
+    pub references: Vec<String>,
+    pub examples_match: Vec<String>,
+    pub examples_no_match: Vec<String>,
+}
+
+/// Every vendor, category and rule in force for a run, validated and compiled.
+#[derive(Debug)]
+pub struct RuleSet {
+    pub vendors: Vec<Vendor>,
+    pub categories: Vec<Category>,
+    pub rules: Vec<Rule>,
+    files: FileMatcher,
+}
+
+/// One pack source: where it came from and its text.
+#[derive(Debug, Clone)]
+pub struct PackSource {
+    /// Shown in errors: `builtin:aws.toml` or the file path.
+    pub origin: String,
+    /// File name without extension, which must equal the vendor id.
+    pub stem: String,
+    pub text: String,
+    pub is_categories: bool,
+}
+
+impl RuleSet {
+    /// Loads the built-in packs and, for each `dir`, the user packs in it.
+    ///
+    /// Every problem in every pack is collected before returning.
+    pub fn load(user_dirs: &[impl AsRef<Path>]) -> Result<Self, RulePackError> {
+        let mut sources = builtin::sources();
+        let mut problems = Vec::new();
+        for dir in user_dirs {
+            match read_dir_sources(dir.as_ref()) {
+                Ok(found) => sources.extend(found),
+                Err(p) => problems.extend(p),
+            }
+        }
+        Self::from_sources(&sources, problems)
+    }
+
+    /// Loads only the built-in packs.
+    pub fn builtin() -> Result<Self, RulePackError> {
+        Self::from_sources(&builtin::sources(), Vec::new())
+    }
+
+    /// Validates and compiles the given sources; `problems` carries earlier I/O problems.
+    pub fn from_sources(
+        sources: &[PackSource],
+        problems: Vec<Problem>,
+    ) -> Result<Self, RulePackError> {
+        let (vendors, categories, rules) = validate::validate(sources, problems)?;
+        let files = FileMatcher::build(&rules).map_err(|p| RulePackError::new(vec![p]))?;
+        Ok(Self {
+            vendors,
+            categories,
+            rules,
+            files,
+        })
+    }
+
+    /// The matcher for `kind = "file"` rules.
+    pub fn file_matcher(&self) -> &FileMatcher {
+        &self.files
+    }
+
+    /// Looks up a rule by id.
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// Looks up a category by id.
+    pub fn category(&self, id: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.id == id)
+    }
+
+    /// Looks up a vendor by id.
+    pub fn vendor(&self, id: &str) -> Option<&Vendor> {
+        self.vendors.iter().find(|v| v.id == id)
+    }
+
+    /// True when `text` would produce at least one finding for `rule` (examples use this).
+    pub fn rule_fires(rule: &Rule, text: &[u8]) -> bool {
+        rule.regex.is_match(text) && !rule.unless.as_ref().is_some_and(|u| u.is_match(text))
+    }
+
+    /// Counts the examples carried by all rules.
+    pub fn example_count(&self) -> usize {
+        self.rules
+            .iter()
+            .map(|r| r.examples_match.len() + r.examples_no_match.len())
+            .sum()
+    }
+}
+
+/// Reads every `*.toml` under `dir`; `categories.toml` is a category file, the rest vendor packs.
+pub fn read_dir_sources(dir: &Path) -> Result<Vec<PackSource>, Vec<Problem>> {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    collect_toml(dir, &mut files, &mut problems, 0);
+    if files.is_empty() && problems.is_empty() {
+        problems.push(Problem::structure(
+            dir.display().to_string(),
+            None,
+            "no *.toml rule pack found in this directory",
+            "point --rules at a directory holding vendors/<vendor-id>.toml files",
+        ));
+    }
+    files.sort();
+    let mut sources = Vec::new();
+    for path in files {
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let stem = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                sources.push(PackSource {
+                    origin: path.display().to_string(),
+                    is_categories: stem == "categories",
+                    stem,
+                    text,
+                });
+            }
+            Err(e) => problems.push(Problem::structure(
+                path.display().to_string(),
+                None,
+                format!("cannot read rule pack: {e}"),
+                "check the file exists and is readable UTF-8 text",
+            )),
+        }
+    }
+    if problems.is_empty() {
+        Ok(sources)
+    } else {
+        Err(problems)
+    }
+}
+
+fn collect_toml(
+    dir: &Path,
+    out: &mut Vec<std::path::PathBuf>,
+    problems: &mut Vec<Problem>,
+    depth: u32,
+) {
+    const MAX_DEPTH: u32 = 8;
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            problems.push(Problem::structure(
+                dir.display().to_string(),
+                None,
+                format!("cannot read rule directory: {e}"),
+                "pass an existing directory to --rules",
+            ));
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(ft) = entry.file_type() else { continue };
+        if ft.is_dir() && depth < MAX_DEPTH {
+            collect_toml(&path, out, problems, depth + 1);
+        } else if ft.is_file() && path.extension().is_some_and(|e| e == "toml") {
+            out.push(path);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! Matching one text against the file rules: globs, keyword prefilter, then regexes.
+//!
+//! This is the hot path and the fuzzing entry point: it takes bytes, never touches the disk,
+//! and must not panic on any input.
+
+use std::collections::HashMap;
+
+use crate::finding::{Finding, Location};
+use crate::redact::redact;
+use crate::rules::RuleSet;
+
+/// Longest evidence snippet kept, in bytes, before redaction.
+const MAX_EVIDENCE: usize = 200;
+/// Bytes of context kept either side of a match on a long line.
+const CONTEXT: usize = 60;
+
+/// True when the first 8 KiB hold a NUL byte: the heuristic git and ripgrep use.
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    bytes[..bytes.len().min(8192)].contains(&0)
+}
+
+/// Runs every applicable file rule over `text`, found at `rel_path` (forward slashes).
+pub fn scan_text(rules: &RuleSet, rel_path: &str, text: &[u8]) -> Vec<Finding> {
+    let matcher = rules.file_matcher();
+    let mut mask = Vec::new();
+    if !matcher.applicable(rel_path, &mut mask) {
+        return Vec::new();
+    }
+    let candidates = matcher.candidates(text, &mask);
+    if candidates.is_empty() {
+        return Vec::new();
+    }
+    let lines = LineIndex::new(text);
+    let mut seen: HashMap<(usize, String), u32> = HashMap::new();
+    let mut findings = Vec::new();
+    for idx in candidates {
+        let rule = &rules.rules[idx];
+        if rule.unless.as_ref().is_some_and(|u| u.is_match(text)) {
+            continue;
+        }
+        for m in rule.regex.find_iter(text) {
+            let (line, line_start, line_end) = lines.locate(m.start());
+            let evidence = evidence(text, line_start, line_end, m.start(), m.end());
+            let occurrence = seen.entry((idx, evidence.clone())).or_insert(0);
+            let location = Location::File {
+                path: rel_path.to_owned(),
+                line,
+                column: (m.start() - line_start + 1) as u64,
+            };
+            findings.push(Finding::new(rules, rule, location, evidence, *occurrence));
+            *occurrence += 1;
+        }
+    }
+    findings
+}
+
+/// The matched line, cut to a window around the match when long, then redacted.
+fn evidence(text: &[u8], line_start: usize, line_end: usize, start: usize, end: usize) -> String {
+    let (mut from, mut to) = (line_start, line_end);
+    if to - from > MAX_EVIDENCE {
+        from = start.saturating_sub(CONTEXT).max(line_start);
+        to = (end + CONTEXT)
+            .min(line_end)
+            .min(from + MAX_EVIDENCE.max(end - from));
+    }
+    let raw = String::from_utf8_lossy(&text[from..to]);
+    let trimmed = raw.trim();
+    let mut out = redact(trimmed).into_owned();
+    if from > line_start {
+        out.insert_str(0, "…");
+    }
+    if to < line_end {
+        out.push('…');
+    }
+    out
+}
+
+/// Start offsets of lines, built once per file that has a match.
+struct LineIndex {
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl LineIndex {
+    fn new(text: &[u8]) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            text.iter()
+                .enumerate()
+                .filter_map(|(i, b)| (*b == b'\n').then_some(i + 1)),
+        );
+        Self {
+            starts,
+            len: text.len(),
+        }
+    }
+
+    /// 1-based line number, and the line's start and end (without its `\n`), for `offset`.
+    fn locate(&self, offset: usize) -> (u64, usize, usize) {
+        let i = self
+            .starts
+            .partition_point(|s| *s <= offset)
+            .saturating_sub(1);
+        let start = self.starts[i];
+        // The next line starts after this line's '\n'; a trailing '\r' is trimmed later.
+        let end = self.starts.get(i + 1).map_or(self.len, |n| n - 1);
+        (i as u64 + 1, start, end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_locates_lines() {
+        let idx = LineIndex::new(b"a\nbb\n\nccc");
+        assert_eq!(idx.locate(0), (1, 0, 1));
+        assert_eq!(idx.locate(3), (2, 2, 4));
+        assert_eq!(idx.locate(5), (3, 5, 5));
+        assert_eq!(idx.locate(8), (4, 6, 9));
+    }
+
+    #[test]
+    fn evidence_windows_long_lines() {
+        let mut line = "x".repeat(500);
+        line.push_str("needle");
+        line.push_str(&"y".repeat(500));
+        let start = 500;
+        let ev = evidence(line.as_bytes(), 0, line.len(), start, start + 6);
+        assert!(ev.contains("needle"));
+        assert!(ev.starts_with('…') && ev.ends_with('…'));
+        assert!(ev.len() < 300);
+    }
+}
