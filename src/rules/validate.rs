@@ -172,11 +172,15 @@ pub(super) fn validate(
                 continue;
             }
         };
-        let Some(vendor) = check_vendor(pack.vendor, src, &vendors, &mut problems) else {
-            continue;
+        // An invalid vendor still has its rules checked, so every problem shows at once;
+        // nothing is returned when any problem exists, so the placeholder index is never used.
+        let vendor_idx = match check_vendor(pack.vendor, src, &vendors, &mut problems) {
+            Some(vendor) => {
+                vendors.push(vendor);
+                vendors.len() - 1
+            }
+            None => usize::MAX,
         };
-        vendors.push(vendor);
-        let vendor_idx = vendors.len() - 1;
         if pack.rules.is_empty() {
             problems.push(Problem::structure(
                 &src.origin,

@@ -1,0 +1,73 @@
+//! Helpers shared by the integration tests: run the real binary, parse its JSON.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fixture path under `fixtures/`.
+pub fn fixture(rel: &str) -> PathBuf {
+    root().join("fixtures").join(rel)
+}
+
+/// Runs the sovscan binary with `args` in `cwd`.
+pub fn sovscan_in(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sovscan"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run sovscan")
+}
+
+/// Runs the sovscan binary with `args` in the repository root.
+pub fn sovscan(args: &[&str]) -> Output {
+    sovscan_in(&root(), args)
+}
+
+/// Runs `scan PATH --format json` and parses the report; panics unless it exits 0.
+pub fn scan_json(path: &Path, extra: &[&str]) -> serde_json::Value {
+    let p = path.to_str().expect("utf-8 path");
+    let mut args = vec!["scan", p, "--format", "json"];
+    args.extend_from_slice(extra);
+    let out = sovscan(&args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+/// The sorted, de-duplicated values of `key` over the first organisation's findings.
+pub fn finding_values(report: &serde_json::Value, key: &str) -> Vec<String> {
+    let mut v: Vec<String> = report["organisations"][0]["findings"]
+        .as_array()
+        .expect("findings array")
+        .iter()
+        .map(|f| f[key].as_str().expect("string field").to_owned())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// The errors of a report as `(kind, path)` pairs.
+pub fn error_pairs(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["errors"]
+        .as_array()
+        .expect("errors array")
+        .iter()
+        .map(|e| {
+            (
+                e["kind"].as_str().expect("kind").to_owned(),
+                e["path"].as_str().expect("path").to_owned(),
+            )
+        })
+        .collect()
+}
