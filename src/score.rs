@@ -130,12 +130,10 @@ pub fn assess(findings: &[Finding], rules: &RuleSet, policy: &Policy) -> Assessm
         });
     }
     let total_weight: u32 = categories.iter().map(|c| c.weight).sum();
-    let score = if total_weight == 0 {
-        100
-    } else {
-        let weighted: u32 = categories.iter().map(|c| c.weight * c.score).sum();
-        (weighted + total_weight / 2) / total_weight
-    };
+    let weighted: u32 = categories.iter().map(|c| c.weight * c.score).sum();
+    let score = (weighted + total_weight / 2)
+        .checked_div(total_weight)
+        .unwrap_or(100);
     Assessment {
         score,
         grade: grade(score),

@@ -67,7 +67,7 @@ fn evidence(text: &[u8], line_start: usize, line_end: usize, start: usize, end: 
     let trimmed = raw.trim();
     let mut out = redact(trimmed).into_owned();
     if from > line_start {
-        out.insert_str(0, "…");
+        out.insert(0, '…');
     }
     if to < line_end {
         out.push('…');
