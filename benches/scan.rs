@@ -28,7 +28,11 @@ static TREE: LazyLock<Tree> = LazyLock::new(|| {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path().to_path_buf();
     let bytes = generate(&root);
-    Tree { _dir: dir, root, bytes }
+    Tree {
+        _dir: dir,
+        root,
+        bytes,
+    }
 });
 
 static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::builtin().expect("built-in packs"));
@@ -38,8 +42,14 @@ fn filler(i: usize) -> String {
     let mut s = String::with_capacity(FILE_BYTES);
     let mut n = i;
     while s.len() < FILE_BYTES {
-        n = n.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        s.push_str(&format!("value_{:x} = compute(item, {}) # cluster region storage\n", n >> 40, n % 997));
+        n = n
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        s.push_str(&format!(
+            "value_{:x} = compute(item, {}) # cluster region storage\n",
+            n >> 40,
+            n % 997
+        ));
     }
     s
 }

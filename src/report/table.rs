@@ -114,7 +114,7 @@ fn write_org(org: &OrganisationReport, out: &mut dyn Write) -> io::Result<()> {
                 format!("{path}:{line}:{column}")
             }
         };
-        writeln!(out, "  {:<8} {:<30} {loc}", f.strength.as_str(), f.rule)?;
+        writeln!(out, "  {:<8} {:<34} {loc}", f.strength.as_str(), f.rule)?;
         writeln!(out, "           {}", f.evidence)?;
     }
     writeln!(out)
