@@ -223,3 +223,35 @@ fn output_file_receives_the_report() {
         "main.tf"
     );
 }
+
+#[test]
+fn mentions_in_docs_and_vendored_code_are_present_not_used() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let hit = "url = https://bucket.s3.eu-west-1.amazonaws.com/x\n";
+    write(d, "README.md", hit);
+    write(d, "node_modules/lib/index.js", hit);
+    write(d, "config/app.env", hit);
+    let report = scan_json(d, &[]);
+    let strengths: Vec<(String, String)> = report["organisations"][0]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["location"]["path"].as_str().expect("path").to_owned(),
+                f["strength"].as_str().expect("strength").to_owned(),
+            )
+        })
+        .collect();
+    let want = [
+        ("README.md", "present"),
+        ("config/app.env", "used"),
+        ("node_modules/lib/index.js", "present"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .collect();
+    assert_eq!(strengths, want);
+}

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use crate::finding::{Finding, Location};
 use crate::redact::redact;
-use crate::rules::RuleSet;
+use crate::rules::{RuleSet, Strength};
 
 /// Longest evidence snippet kept, in bytes, before redaction.
 const MAX_EVIDENCE: usize = 200;
@@ -30,6 +30,7 @@ pub fn scan_text(rules: &RuleSet, rel_path: &str, text: &[u8]) -> Vec<Finding> {
     if candidates.is_empty() {
         return Vec::new();
     }
+    let cap = mention_only(rel_path);
     let lines = LineIndex::new(text);
     let mut seen: HashMap<(usize, String), u32> = HashMap::new();
     let mut findings = Vec::new();
@@ -47,11 +48,73 @@ pub fn scan_text(rules: &RuleSet, rel_path: &str, text: &[u8]) -> Vec<Finding> {
                 line,
                 column: (m.start() - line_start + 1) as u64,
             };
-            findings.push(Finding::new(rules, rule, location, evidence, *occurrence));
+            let mut finding = Finding::new(rules, rule, location, evidence, *occurrence);
+            if cap {
+                finding.strength = finding.strength.min(Strength::Present);
+            }
+            findings.push(finding);
             *occurrence += 1;
         }
     }
     findings
+}
+
+/// Directories that hold other people's software: a vendor string there is a capability of a
+/// dependency, not the organisation's own use.
+const THIRD_PARTY_DIRS: &[&str] = &[
+    "node_modules",
+    "bower_components",
+    "vendor",
+    "third_party",
+    "third-party",
+    "site-packages",
+    "dist-packages",
+    ".venv",
+    "venv",
+    "Pods",
+];
+/// File names (upper-cased stems) that are prose about a project, not its configuration.
+const PROSE_STEMS: &[&str] = &[
+    "README",
+    "CHANGELOG",
+    "CHANGES",
+    "HISTORY",
+    "NEWS",
+    "RELEASE_NOTES",
+    "RELEASENOTES",
+    "AUTHORS",
+    "CONTRIBUTORS",
+    "CONTRIBUTING",
+    "LICENSE",
+    "COPYING",
+    "NOTICE",
+    "SECURITY",
+];
+
+/// True when findings at `rel_path` are mentions at most (strength capped at `present`):
+/// documentation (`*.md`, `*.rst`, `*.adoc`, prose `*.txt`, README/CHANGELOG/...) and files
+/// inside third-party directories (`node_modules/`, `vendor/`, `site-packages/`, ...).
+///
+/// A hostname in a README badge or in a vendored library says nothing about what the
+/// organisation runs; the issue's definition of `present` is "a mention, a capability, or a
+/// string in third-party software".
+pub fn mention_only(rel_path: &str) -> bool {
+    let mut parts = rel_path.split('/');
+    let name = parts.next_back().unwrap_or(rel_path);
+    if parts.any(|dir| THIRD_PARTY_DIRS.contains(&dir)) {
+        return true;
+    }
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+    let ext = ext.to_ascii_lowercase();
+    let stem_upper = stem.to_ascii_uppercase();
+    match ext.as_str() {
+        "md" | "markdown" | "rst" | "adoc" | "asciidoc" => true,
+        // requirements.txt, constraints.txt and the like are manifests.
+        "txt" => !(stem_upper.starts_with("REQUIREMENTS") || stem_upper.starts_with("CONSTRAINTS")),
+        _ => PROSE_STEMS
+            .iter()
+            .any(|p| stem_upper == *p || name.eq_ignore_ascii_case(p)),
+    }
 }
 
 /// The matched line, cut to a window around the match when long, then redacted.
@@ -119,6 +182,32 @@ mod tests {
         assert_eq!(idx.locate(3), (2, 2, 4));
         assert_eq!(idx.locate(5), (3, 5, 5));
         assert_eq!(idx.locate(8), (4, 6, 9));
+    }
+
+    #[test]
+    fn docs_and_third_party_code_are_mentions_only() {
+        for p in [
+            "README.md",
+            "docs/setup.rst",
+            "NOTES.txt",
+            "CHANGELOG",
+            "app/node_modules/x/index.js",
+            "vendor/a/b.go",
+            "LICENSE",
+        ] {
+            assert!(mention_only(p), "{p}");
+        }
+        for p in [
+            "requirements.txt",
+            "requirements-dev.txt",
+            "main.tf",
+            "src/app.py",
+            "index.html",
+            "vendored.go",
+            ".env",
+        ] {
+            assert!(!mention_only(p), "{p}");
+        }
     }
 
     #[test]
