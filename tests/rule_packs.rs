@@ -1,5 +1,7 @@
 //! Every built-in rule pack loads, and every rule's examples behave as they say.
 
+mod common;
+
 use sovscan::RuleSet;
 
 #[test]
@@ -18,15 +20,7 @@ fn builtin_packs_load_and_all_examples_pass() {
 fn rule_reference_is_in_step_with_the_packs() {
     let set = RuleSet::builtin().expect("built-in packs");
     let generated = sovscan::cli::rules::reference_markdown(&set);
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
-    if std::env::var_os("SOVSCAN_BLESS").is_some() {
-        std::fs::write(&path, &generated).expect("write docs/rules.md");
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        committed == generated,
-        "docs/rules.md is stale: run `SOVSCAN_BLESS=1 cargo test --test rule_packs`"
-    );
+    common::assert_matches_committed("docs/rules.md", &generated);
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{root, sovscan};
+use common::sovscan;
 
 fn check(name: &str, args: &[&str]) {
     let out = sovscan(args);
@@ -15,15 +15,7 @@ fn check(name: &str, args: &[&str]) {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8(out.stdout).expect("utf-8 output");
-    let path = root().join("tests/snapshots").join(name);
-    if std::env::var_os("SOVSCAN_BLESS").is_some() {
-        std::fs::write(&path, &text).expect("write snapshot");
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        want == text,
-        "{name} differs from the snapshot (SOVSCAN_BLESS=1 cargo test --test snapshots to accept):\n{text}"
-    );
+    common::assert_matches_committed(&format!("tests/snapshots/{name}"), &text);
 }
 
 #[test]

@@ -71,3 +71,17 @@ pub fn error_pairs(report: &serde_json::Value) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// Compares `actual` with the committed file at `rel` (from the repository root); with
+/// SOVSCAN_BLESS set, rewrites the file first. Review the diff after blessing.
+pub fn assert_matches_committed(rel: &str, actual: &str) {
+    let path = root().join(rel);
+    if std::env::var_os("SOVSCAN_BLESS").is_some() {
+        std::fs::write(&path, actual).expect("write committed file");
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == actual,
+        "{rel} is stale: run `SOVSCAN_BLESS=1 cargo test` and review the diff. Current output:\n{actual}"
+    );
+}
