@@ -108,6 +108,19 @@ pub enum ErrorKind {
     Unsupported,
 }
 
+impl ErrorKind {
+    /// The kebab-case name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NotFound => "not-found",
+            Self::Io => "io",
+            Self::Walk => "walk",
+            Self::TooLarge => "too-large",
+            Self::Unsupported => "unsupported",
+        }
+    }
+}
+
 /// One problem with one input.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct ScanError {
@@ -128,5 +141,18 @@ mod tests {
         assert_ne!(a, fingerprint("r", "q", "provider \"aws\" {", 0));
         assert_ne!(a, fingerprint("r", "p", "provider \"aws\" {", 1));
         assert_eq!(a.len(), 32);
+    }
+
+    #[test]
+    fn error_kind_names_match_the_json() {
+        for k in [
+            ErrorKind::NotFound,
+            ErrorKind::Io,
+            ErrorKind::Walk,
+            ErrorKind::TooLarge,
+            ErrorKind::Unsupported,
+        ] {
+            assert_eq!(serde_json::to_value(k).expect("serialise"), k.as_str());
+        }
     }
 }

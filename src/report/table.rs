@@ -29,9 +29,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     if !report.errors.is_empty() {
         writeln!(out, "\nErrors (the scan went on):")?;
         for e in report.errors.iter().take(MAX_ERRORS) {
-            let kind = serde_json::to_value(e.kind).ok();
-            let kind = kind.as_ref().and_then(|v| v.as_str()).unwrap_or("error");
-            writeln!(out, "  {kind:<12} {}: {}", e.path, e.message)?;
+            writeln!(out, "  {:<12} {}: {}", e.kind.as_str(), e.path, e.message)?;
         }
         if report.errors.len() > MAX_ERRORS {
             writeln!(

@@ -98,7 +98,8 @@ fn scan_root(
 ) -> Result<FileScan, FileScanError> {
     let walker = build_walker(root, opts)?;
     let sink = Mutex::new(Sink::default());
-    let display_root = if prefix { Some(root) } else { None };
+    // Stat the root once here, not once per file.
+    let display_root = (prefix && root.is_dir()).then_some(root);
     walker.run(|| {
         Box::new(|entry| {
             let mut local = Sink::default();
@@ -207,7 +208,7 @@ fn visit_file(path: &Path, rel: &str, opts: &FileScanOptions, rules: &RuleSet, s
 }
 
 /// The path as reports show it: relative to the root, with '/' separators; when several roots
-/// were given, prefixed by the root as the user wrote it.
+/// were given, prefixed by the directory root as the user wrote it.
 fn rel_path(root: &Path, display_root: Option<&Path>, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     let rel = if rel.as_os_str().is_empty() {
@@ -217,7 +218,7 @@ fn rel_path(root: &Path, display_root: Option<&Path>, path: &Path) -> String {
         rel.to_path_buf()
     };
     let joined = match display_root {
-        Some(r) if root.is_dir() => r.join(&rel),
+        Some(r) => r.join(&rel),
         _ => rel,
     };
     joined.to_string_lossy().replace('\\', "/")
