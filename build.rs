@@ -1,4 +1,5 @@
-//! Embeds the built-in rule packs: every `rules/**/*.toml` becomes an `include_str!` entry.
+//! Embeds the built-in rule packs: every `rules/**/*.toml` and `rules/ip-ranges/*.txt` becomes an
+//! `include_str!` entry.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -41,7 +42,10 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
         if p.is_dir() {
             println!("cargo:rerun-if-changed={}", p.display());
             collect(&p, out);
-        } else if p.extension().is_some_and(|x| x == "toml") {
+        } else if p.extension().is_some_and(|x| x == "toml")
+            || (p.extension().is_some_and(|x| x == "txt")
+                && dir.file_name().is_some_and(|d| d == "ip-ranges"))
+        {
             out.push(p);
         }
     }

@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use crate::error::{Error, ExitStatus};
-use crate::rules::{PackSource, Rule, RuleSet};
+use crate::rules::{PackSource, Pattern, Rule, RuleSet, SourceKind};
 
 /// The `rules` subcommands.
 #[derive(Debug, Subcommand)]
@@ -161,8 +161,28 @@ pub fn write_explanation(set: &RuleSet, rule: &Rule, w: &mut dyn Write) -> std::
     if !rule.paths.is_empty() {
         writeln!(w, "Paths:       {}", rule.paths.join(", "))?;
     }
-    writeln!(w, "Keywords:    {}", rule.keywords.join(", "))?;
-    writeln!(w, "Regex:       {}", rule.regex.as_str())?;
+    if !rule.keywords.is_empty() {
+        writeln!(w, "Keywords:    {}", rule.keywords.join(", "))?;
+    }
+    if !rule.records.is_empty() {
+        let names: Vec<&str> = rule.records.iter().map(|r| r.as_str()).collect();
+        writeln!(w, "Records:     {}", names.join(", "))?;
+    }
+    if !rule.features.is_empty() {
+        let names: Vec<&str> = rule.features.iter().map(|f| f.as_str()).collect();
+        writeln!(w, "Features:    {}", names.join(", "))?;
+    }
+    match &rule.pattern {
+        Pattern::Regex(re) => writeln!(w, "Regex:       {}", re.as_str())?,
+        Pattern::Ranges(r) => {
+            let (v4, v6) = r.len();
+            writeln!(
+                w,
+                "Ranges:      {} ({v4} IPv4 and {v6} IPv6 intervals, as of {}, from {})",
+                r.name, r.as_of, r.source
+            )?;
+        }
+    }
     if let Some(u) = &rule.unless {
         writeln!(w, "Unless:      {}", u.as_str())?;
     }
@@ -202,13 +222,23 @@ fn test(args: &TestArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Some(dir) => {
             let mut found =
                 crate::rules::read_dir_sources(dir).map_err(crate::rules::RulePackError::new)?;
-            if !found.iter().any(|s| s.is_categories) {
-                found.extend(
-                    crate::rules::builtin_sources()
-                        .into_iter()
-                        .filter(|s| s.is_categories),
-                );
-            }
+            // Categories and IP ranges the directory does not define come from the built-ins,
+            // so a directory of vendor packs can be tested on its own.
+            let has_categories = found.iter().any(|s| s.kind == SourceKind::Categories);
+            let own_ranges: Vec<String> = found
+                .iter()
+                .filter(|s| s.kind == SourceKind::IpRanges)
+                .map(|s| s.stem.clone())
+                .collect();
+            found.extend(
+                crate::rules::builtin_sources()
+                    .into_iter()
+                    .filter(|s| match s.kind {
+                        SourceKind::Categories => !has_categories,
+                        SourceKind::IpRanges => !own_ranges.contains(&s.stem),
+                        SourceKind::Vendor => false,
+                    }),
+            );
             found
         }
     };

@@ -1,8 +1,10 @@
 //! The rule packs shipped inside the binary (generated list from `build.rs`).
 
-use super::PackSource;
+use std::path::Path;
 
-/// `(path under rules/, text)` of every built-in pack.
+use super::{PackSource, SourceKind};
+
+/// `(path under rules/, text)` of every built-in pack and range list.
 const PACKS: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_packs.rs"));
 
 /// The built-in packs as sources, in path order.
@@ -11,10 +13,10 @@ pub fn sources() -> Vec<PackSource> {
         .iter()
         .map(|(rel, text)| {
             let file = rel.rsplit('/').next().unwrap_or(rel);
-            let stem = file.strip_suffix(".toml").unwrap_or(file).to_owned();
+            let stem = file.rsplit_once('.').map_or(file, |(s, _)| s).to_owned();
             PackSource {
                 origin: format!("builtin:{rel}"),
-                is_categories: stem == "categories",
+                kind: SourceKind::of(Path::new(rel)).unwrap_or(SourceKind::Vendor),
                 stem,
                 text: (*text).to_owned(),
             }

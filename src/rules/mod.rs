@@ -6,16 +6,20 @@
 
 mod builtin;
 mod compile;
+mod ip;
 mod raw;
 mod validate;
 
 use std::fmt;
+use std::net::IpAddr;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Serialize;
 
 pub use builtin::sources as builtin_sources;
 pub use compile::FileMatcher;
+pub use ip::IpRanges;
 pub use validate::{Problem, ProblemKind, RulePackError};
 
 /// How strongly a finding ties the organisation to a vendor.
@@ -98,6 +102,89 @@ impl RuleKind {
     }
 }
 
+/// Declares a closed set of lower-case names parsed from rule packs.
+macro_rules! named_set {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal,)+ }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[serde(rename_all = "kebab-case")]
+        pub enum $name {
+            $($(#[$vdoc])* $variant,)+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            /// Parses the name used in rule packs.
+            pub fn parse(s: &str) -> Option<Self> {
+                match s {
+                    $($text => Some(Self::$variant),)+
+                    _ => None,
+                }
+            }
+
+            /// The name used in rule packs and reports.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text,)+
+                }
+            }
+        }
+    };
+}
+
+named_set! {
+    /// Which DNS record value a `kind = "dns"` rule is matched against.
+    DnsRecord {
+        /// An MX exchange host (lower case, trailing dot).
+        Mx = "mx",
+        /// A whole SPF TXT string, one per record of the include chain.
+        Spf = "spf",
+        /// An apex TXT string other than SPF (verification tokens).
+        Txt = "txt",
+        /// The `_dmarc` TXT string.
+        Dmarc = "dmarc",
+        /// The CNAME target of a DKIM selector.
+        Dkim = "dkim",
+        /// A CNAME target host.
+        Cname = "cname",
+        /// An NS host.
+        Ns = "ns",
+        /// An SRV value: `priority weight port target.`
+        Srv = "srv",
+    }
+}
+
+named_set! {
+    /// Which extracted feature of a binary a `kind = "binary"` rule is matched against.
+    BinaryFeature {
+        /// A linked library: ELF DT_NEEDED, PE import, Mach-O dylib.
+        Library = "library",
+        /// PE VERSIONINFO CompanyName.
+        Company = "company",
+        /// PE ProductName or FileDescription.
+        Product = "product",
+        /// Authenticode signer subject or issuer.
+        Signer = "signer",
+        /// A Go module path or Rust crate from build info.
+        Module = "module",
+        /// A Java package/class or .NET assembly reference.
+        Package = "package",
+        /// An exported or imported symbol.
+        Symbol = "symbol",
+        /// Any other embedded string.
+        String = "string",
+    }
+}
+
+/// What a rule matches: a regex over text, or an address list.
+#[derive(Debug, Clone)]
+pub enum Pattern {
+    Regex(regex::bytes::Regex),
+    Ranges(Arc<IpRanges>),
+}
+
 /// A vendor and the jurisdiction it answers to.
 #[derive(Debug, Clone, Serialize)]
 pub struct Vendor {
@@ -109,6 +196,8 @@ pub struct Vendor {
     pub as_of: String,
     pub source: String,
     pub notes: Option<String>,
+    /// Dated ownership changes, oldest first.
+    pub history: Vec<OwnershipChange>,
     /// The pack file the vendor came from (`builtin:aws.toml` or a user path).
     pub origin: String,
 }
@@ -118,6 +207,13 @@ impl Vendor {
     pub fn jurisdiction(&self) -> &str {
         &self.parent_country
     }
+}
+
+/// A dated change of a vendor's ownership or seat.
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnershipChange {
+    pub date: String,
+    pub event: String,
 }
 
 /// An EU or open-source alternative for a category.
@@ -150,7 +246,11 @@ pub struct Rule {
     pub kind: RuleKind,
     pub paths: Vec<String>,
     pub keywords: Vec<String>,
-    pub regex: regex::bytes::Regex,
+    pub pattern: Pattern,
+    /// `kind = "dns"`: the record values the rule applies to.
+    pub records: Vec<DnsRecord>,
+    /// `kind = "binary"`: the features the rule applies to.
+    pub features: Vec<BinaryFeature>,
     /// When the whole file matches this, the rule reports nothing in that file.
     pub unless: Option<regex::bytes::Regex>,
     pub strength: Strength,
@@ -162,12 +262,24 @@ pub struct Rule {
     pub examples_no_match: Vec<String>,
 }
 
+impl Rule {
+    /// The rule's regex; `None` for `kind = "ip"` rules.
+    pub fn regex(&self) -> Option<&regex::bytes::Regex> {
+        match &self.pattern {
+            Pattern::Regex(re) => Some(re),
+            Pattern::Ranges(_) => None,
+        }
+    }
+}
+
 /// Every vendor, category and rule in force for a run, validated and compiled.
 #[derive(Debug)]
 pub struct RuleSet {
     pub vendors: Vec<Vendor>,
     pub categories: Vec<Category>,
     pub rules: Vec<Rule>,
+    /// The IP-range lists, by name.
+    pub ip_ranges: Vec<Arc<IpRanges>>,
     files: FileMatcher,
 }
 
@@ -179,7 +291,35 @@ pub struct PackSource {
     /// File name without extension, which must equal the vendor id.
     pub stem: String,
     pub text: String,
-    pub is_categories: bool,
+    pub kind: SourceKind,
+}
+
+/// What a pack source holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// `categories.toml`.
+    Categories,
+    /// `vendors/<vendor-id>.toml`.
+    Vendor,
+    /// `ip-ranges/<name>.txt`.
+    IpRanges,
+}
+
+impl SourceKind {
+    /// Classifies a file under a rules directory by its relative path.
+    pub fn of(rel: &Path) -> Option<Self> {
+        let ext = rel.extension()?.to_str()?;
+        let in_ranges = rel
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|d| d == "ip-ranges");
+        match ext {
+            "txt" if in_ranges => Some(Self::IpRanges),
+            "toml" if rel.file_stem().is_some_and(|s| s == "categories") => Some(Self::Categories),
+            "toml" => Some(Self::Vendor),
+            _ => None,
+        }
+    }
 }
 
 impl RuleSet {
@@ -208,12 +348,13 @@ impl RuleSet {
         sources: &[PackSource],
         problems: Vec<Problem>,
     ) -> Result<Self, RulePackError> {
-        let (vendors, categories, rules) = validate::validate(sources, problems)?;
-        let files = FileMatcher::build(&rules).map_err(|p| RulePackError::new(vec![p]))?;
+        let v = validate::validate(sources, problems)?;
+        let files = FileMatcher::build(&v.rules).map_err(|p| RulePackError::new(vec![p]))?;
         Ok(Self {
-            vendors,
-            categories,
-            rules,
+            vendors: v.vendors,
+            categories: v.categories,
+            rules: v.rules,
+            ip_ranges: v.ip_ranges,
             files,
         })
     }
@@ -239,8 +380,26 @@ impl RuleSet {
     }
 
     /// True when `text` would produce at least one finding for `rule` (examples use this).
+    ///
+    /// For `kind = "ip"` rules the text is an address, looked up in the rule's ranges.
     pub fn rule_fires(rule: &Rule, text: &[u8]) -> bool {
-        rule.regex.is_match(text) && !rule.unless.as_ref().is_some_and(|u| u.is_match(text))
+        match &rule.pattern {
+            Pattern::Regex(re) => {
+                re.is_match(text) && !rule.unless.as_ref().is_some_and(|u| u.is_match(text))
+            }
+            Pattern::Ranges(r) => std::str::from_utf8(text)
+                .ok()
+                .and_then(|s| s.trim().parse::<IpAddr>().ok())
+                .is_some_and(|a| r.contains(a)),
+        }
+    }
+
+    /// The `kind = "ip"` rules whose ranges hold `addr`.
+    pub fn ip_rules(&self, addr: IpAddr) -> impl Iterator<Item = &Rule> {
+        self.rules.iter().filter(move |r| match &r.pattern {
+            Pattern::Ranges(ranges) => ranges.contains(addr),
+            Pattern::Regex(_) => false,
+        })
     }
 
     /// Counts the examples carried by all rules.
@@ -252,11 +411,12 @@ impl RuleSet {
     }
 }
 
-/// Reads every `*.toml` under `dir`; `categories.toml` is a category file, the rest vendor packs.
+/// Reads every `*.toml` under `dir` (`categories.toml` is a category file, the rest vendor packs)
+/// and every `ip-ranges/*.txt` range list.
 pub fn read_dir_sources(dir: &Path) -> Result<Vec<PackSource>, Vec<Problem>> {
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    collect_toml(dir, &mut files, &mut problems, 0);
+    collect_packs(dir, &mut files, &mut problems, 0);
     if files.is_empty() && problems.is_empty() {
         problems.push(Problem::structure(
             dir.display().to_string(),
@@ -274,9 +434,11 @@ pub fn read_dir_sources(dir: &Path) -> Result<Vec<PackSource>, Vec<Problem>> {
                     .file_stem()
                     .map(|s| s.to_string_lossy().into_owned())
                     .unwrap_or_default();
+                let kind = SourceKind::of(path.strip_prefix(dir).unwrap_or(&path))
+                    .unwrap_or(SourceKind::Vendor);
                 sources.push(PackSource {
                     origin: path.display().to_string(),
-                    is_categories: stem == "categories",
+                    kind,
                     stem,
                     text,
                 });
@@ -296,7 +458,7 @@ pub fn read_dir_sources(dir: &Path) -> Result<Vec<PackSource>, Vec<Problem>> {
     }
 }
 
-fn collect_toml(
+fn collect_packs(
     dir: &Path,
     out: &mut Vec<std::path::PathBuf>,
     problems: &mut Vec<Problem>,
@@ -319,8 +481,8 @@ fn collect_toml(
         let path = entry.path();
         let Ok(ft) = entry.file_type() else { continue };
         if ft.is_dir() && depth < MAX_DEPTH {
-            collect_toml(&path, out, problems, depth + 1);
-        } else if ft.is_file() && path.extension().is_some_and(|e| e == "toml") {
+            collect_packs(&path, out, problems, depth + 1);
+        } else if ft.is_file() && SourceKind::of(&path).is_some() {
             out.push(path);
         }
     }

@@ -32,6 +32,18 @@ pub struct RawVendor {
     pub source: String,
     #[serde(default)]
     pub notes: Option<String>,
+    /// Dated ownership changes, oldest first.
+    #[serde(default)]
+    pub history: Vec<RawHistory>,
+}
+
+/// One `[[vendor.history]]` entry: a dated change of ownership or seat.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHistory {
+    /// YYYY-MM or YYYY-MM-DD.
+    pub date: String,
+    pub event: String,
 }
 
 /// One `[[rule]]` entry.
@@ -46,7 +58,18 @@ pub struct RawRule {
     pub paths: Vec<String>,
     #[serde(default)]
     pub keywords: Vec<String>,
-    pub regex: String,
+    /// Required for every kind but `ip`.
+    #[serde(default)]
+    pub regex: Option<String>,
+    /// `kind = "dns"`: which record values the regex applies to (mx, spf, txt, ...).
+    #[serde(default)]
+    pub records: Vec<String>,
+    /// `kind = "binary"`: which extracted features the regex applies to (library, signer, ...).
+    #[serde(default)]
+    pub features: Vec<String>,
+    /// `kind = "ip"`: the name of a `rules/ip-ranges/<name>.txt` file.
+    #[serde(default)]
+    pub ranges: Option<String>,
     /// File-level veto: when the file also matches this regex, the rule reports nothing there
     /// (e.g. an S3 backend whose `endpoint` points at an EU S3-compatible provider).
     #[serde(default)]

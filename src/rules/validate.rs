@@ -5,9 +5,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::sync::Arc;
 
 use super::raw::{RawCategories, RawCategory, RawRule, RawVendor, RawVendorPack};
-use super::{Alternative, Category, PackSource, Rule, RuleKind, Strength, Vendor};
+use super::{
+    Alternative, BinaryFeature, Category, DnsRecord, IpRanges, OwnershipChange, PackSource,
+    Pattern, Rule, RuleKind, SourceKind, Strength, Vendor,
+};
 
 /// What sort of problem a pack has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,7 +143,13 @@ const OBJECTIVES: &[&str] = &[
     "SOV-1", "SOV-2", "SOV-3", "SOV-4", "SOV-5", "SOV-6", "SOV-7", "SOV-8",
 ];
 
-type Validated = (Vec<Vendor>, Vec<Category>, Vec<Rule>);
+/// The validated parts of a rule set.
+pub(super) struct Validated {
+    pub vendors: Vec<Vendor>,
+    pub categories: Vec<Category>,
+    pub rules: Vec<Rule>,
+    pub ip_ranges: Vec<Arc<IpRanges>>,
+}
 
 /// Validates all sources; returns the compiled parts or every problem found.
 pub(super) fn validate(
@@ -147,9 +157,10 @@ pub(super) fn validate(
     mut problems: Vec<Problem>,
 ) -> Result<Validated, RulePackError> {
     let mut categories = Vec::new();
-    for src in sources.iter().filter(|s| s.is_categories) {
+    for src in sources.iter().filter(|s| s.kind == SourceKind::Categories) {
         categories.extend(load_categories(src, &mut problems));
     }
+    let ip_ranges = load_ip_ranges(sources, &mut problems);
     check_unique_categories(&categories, sources, &mut problems);
     if categories.is_empty() && !problems.iter().any(|p| p.file.contains("categories")) {
         problems.push(Problem::structure(
@@ -164,7 +175,7 @@ pub(super) fn validate(
     let mut vendors: Vec<Vendor> = Vec::new();
     let mut rules: Vec<Rule> = Vec::new();
     let mut rule_origin: BTreeMap<String, String> = BTreeMap::new();
-    for src in sources.iter().filter(|s| !s.is_categories) {
+    for src in sources.iter().filter(|s| s.kind == SourceKind::Vendor) {
         let pack: RawVendorPack = match toml::from_str(&src.text) {
             Ok(p) => p,
             Err(e) => {
@@ -200,15 +211,22 @@ pub(super) fn validate(
                 continue;
             }
             rule_origin.insert(raw.id.clone(), src.origin.clone());
-            if let Some(rule) =
-                check_rule(raw, vendor_idx, &src.origin, &category_ids, &mut problems)
-            {
+            let known = Known {
+                categories: &category_ids,
+                ip_ranges: &ip_ranges,
+            };
+            if let Some(rule) = check_rule(raw, vendor_idx, &src.origin, &known, &mut problems) {
                 rules.push(rule);
             }
         }
     }
     if problems.is_empty() {
-        Ok((vendors, categories, rules))
+        Ok(Validated {
+            vendors,
+            categories,
+            rules,
+            ip_ranges,
+        })
     } else {
         Err(RulePackError::new(problems))
     }
@@ -317,10 +335,30 @@ fn check_category(c: RawCategory, origin: &str, problems: &mut Vec<Problem>) -> 
     })
 }
 
+fn load_ip_ranges(sources: &[PackSource], problems: &mut Vec<Problem>) -> Vec<Arc<IpRanges>> {
+    let mut out: Vec<Arc<IpRanges>> = Vec::new();
+    for src in sources.iter().filter(|s| s.kind == SourceKind::IpRanges) {
+        if out.iter().any(|r| r.name == src.stem) {
+            problems.push(Problem::structure(
+                &src.origin,
+                None,
+                format!("IP-range list `{}` is defined twice", src.stem),
+                "give the list a new file name; user lists may not replace built-in ones",
+            ));
+            continue;
+        }
+        match IpRanges::parse(&src.stem, &src.origin, &src.text) {
+            Ok(r) => out.push(Arc::new(r)),
+            Err(p) => problems.extend(p),
+        }
+    }
+    out
+}
+
 fn check_unique_categories(cats: &[Category], sources: &[PackSource], problems: &mut Vec<Problem>) {
     let origin = sources
         .iter()
-        .find(|s| s.is_categories)
+        .find(|s| s.kind == SourceKind::Categories)
         .map_or("categories.toml", |s| s.origin.as_str());
     let mut seen = BTreeSet::new();
     for c in cats {
@@ -389,6 +427,20 @@ fn check_vendor(
             "cite the page that states the vendor's seat and owner",
         );
     }
+    for h in &v.history {
+        if !is_month(&h.date) && !is_date(&h.date) {
+            bad(
+                format!("history date `{}` is not YYYY-MM or YYYY-MM-DD", h.date),
+                "date the ownership change, e.g. date = \"2025-12\"",
+            );
+        }
+        if h.event.trim().is_empty() {
+            bad(
+                "history event is empty".to_owned(),
+                "say what changed, e.g. \"Acquired by Proofpoint, Inc. (US)\"",
+            );
+        }
+    }
     if v.name.trim().is_empty() || v.parent.trim().is_empty() {
         bad(
             "name and parent must not be empty".to_owned(),
@@ -404,15 +456,29 @@ fn check_vendor(
         as_of: v.as_of,
         source: v.source,
         notes: v.notes,
+        history: v
+            .history
+            .into_iter()
+            .map(|h| OwnershipChange {
+                date: h.date,
+                event: h.event,
+            })
+            .collect(),
         origin: src.origin.clone(),
     })
+}
+
+/// What a rule may refer to.
+struct Known<'a> {
+    categories: &'a BTreeSet<&'a str>,
+    ip_ranges: &'a [Arc<IpRanges>],
 }
 
 fn check_rule(
     r: RawRule,
     vendor: usize,
     origin: &str,
-    categories: &BTreeSet<&str>,
+    known: &Known<'_>,
     problems: &mut Vec<Problem>,
 ) -> Option<Rule> {
     let before = problems.len();
@@ -426,7 +492,7 @@ fn check_rule(
             "name it after what it detects, e.g. `aws-terraform-provider`",
         );
     }
-    if !categories.contains(r.category.as_str()) {
+    if !known.categories.contains(r.category.as_str()) {
         bad(
             format!("unknown category `{}`", r.category),
             "use an id from rules/categories.toml (`sovscan rules list` shows them)",
@@ -473,11 +539,16 @@ fn check_rule(
             );
         }
     }
-    if kind == Some(RuleKind::File) && r.keywords.is_empty() {
-        bad(
-            "a file rule needs keywords".to_owned(),
-            "list the literal strings every match contains; they drive the fast prefilter",
-        );
+    let records = parse_names(&r.records, "records", DnsRecord::parse, DnsRecord::ALL, &mut bad);
+    let features = parse_names(
+        &r.features,
+        "features",
+        BinaryFeature::parse,
+        BinaryFeature::ALL,
+        &mut bad,
+    );
+    if let Some(kind) = kind {
+        check_kind_fields(kind, &r, &mut bad);
     }
     for k in &r.keywords {
         if k.len() < 3 || !k.is_ascii() {
@@ -487,7 +558,20 @@ fn check_rule(
             );
         }
     }
-    let regex = compile_regex(&r.regex, &mut bad);
+    let regex = r
+        .regex
+        .as_deref()
+        .and_then(|pattern| compile_regex(pattern, &mut bad));
+    let ranges = r.ranges.as_deref().and_then(|name| {
+        let found = known.ip_ranges.iter().find(|x| x.name == name).cloned();
+        if found.is_none() {
+            bad(
+                format!("unknown IP-range list `{name}`"),
+                "name a file of rules/ip-ranges/ (without .txt), e.g. ranges = \"amazon\"",
+            );
+        }
+        found
+    });
     let unless = match r.unless.as_deref().map(build_regex) {
         None => None,
         Some(Ok(re)) => Some(re),
@@ -516,7 +600,11 @@ fn check_rule(
     if problems.len() != before {
         return None;
     }
-    let regex = regex?;
+    let pattern = match (regex, ranges) {
+        (Some(re), _) => Pattern::Regex(re),
+        (None, Some(r)) => Pattern::Ranges(r),
+        (None, None) => return None,
+    };
     let rule = Rule {
         id: r.id,
         vendor,
@@ -525,7 +613,9 @@ fn check_rule(
         kind: kind?,
         paths: r.paths,
         keywords: r.keywords,
-        regex,
+        pattern,
+        records,
+        features,
         unless,
         strength: strength?,
         description: r.description,
@@ -537,6 +627,108 @@ fn check_rule(
     };
     check_examples(&rule, origin, problems);
     Some(rule)
+}
+
+/// Parses a list of names from a closed set, reporting unknown and repeated ones.
+fn parse_names<T: Copy + PartialEq>(
+    names: &[String],
+    field: &str,
+    parse: fn(&str) -> Option<T>,
+    all: &[T],
+    bad: &mut impl FnMut(String, &str),
+) -> Vec<T>
+where
+    T: NamedValue,
+{
+    let mut out = Vec::new();
+    for n in names {
+        match parse(n) {
+            Some(v) if out.contains(&v) => bad(
+                format!("`{n}` is listed twice in {field}"),
+                "list each value once",
+            ),
+            Some(v) => out.push(v),
+            None => {
+                let choices: Vec<&str> = all.iter().map(|v| v.name()).collect();
+                bad(
+                    format!("unknown {field} value `{n}`"),
+                    &format!("use some of: {}", choices.join(", ")),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The pack name of a closed-set value.
+trait NamedValue {
+    fn name(&self) -> &'static str;
+}
+
+impl NamedValue for DnsRecord {
+    fn name(&self) -> &'static str {
+        self.as_str()
+    }
+}
+
+impl NamedValue for BinaryFeature {
+    fn name(&self) -> &'static str {
+        self.as_str()
+    }
+}
+
+/// Checks that a rule carries the fields its kind needs and none that belong to other kinds.
+fn check_kind_fields(kind: RuleKind, r: &RawRule, bad: &mut impl FnMut(String, &str)) {
+    let has = |present: bool, field: &str, bad: &mut dyn FnMut(String, &str)| {
+        if present {
+            bad(
+                format!("`{field}` does not apply to kind = \"{}\"", kind.as_str()),
+                "remove the field, or change the rule's kind",
+            );
+        }
+    };
+    let mut bad_dyn = |m: String, h: &str| bad(m, h);
+    if kind != RuleKind::File {
+        has(!r.paths.is_empty(), "paths", &mut bad_dyn);
+        has(!r.keywords.is_empty(), "keywords", &mut bad_dyn);
+    }
+    if kind != RuleKind::Dns {
+        has(!r.records.is_empty(), "records", &mut bad_dyn);
+    }
+    if kind != RuleKind::Binary {
+        has(!r.features.is_empty(), "features", &mut bad_dyn);
+    }
+    if kind == RuleKind::Ip {
+        has(r.regex.is_some(), "regex", &mut bad_dyn);
+        has(r.unless.is_some(), "unless", &mut bad_dyn);
+    } else {
+        has(r.ranges.is_some(), "ranges", &mut bad_dyn);
+        if r.regex.is_none() {
+            bad_dyn(
+                "the rule has no regex".to_owned(),
+                "add regex = '...': the pattern the rule looks for",
+            );
+        }
+    }
+    match kind {
+        RuleKind::File if r.keywords.is_empty() => bad_dyn(
+            "a file rule needs keywords".to_owned(),
+            "list the literal strings every match contains; they drive the fast prefilter",
+        ),
+        RuleKind::Dns if r.records.is_empty() => bad_dyn(
+            "a dns rule needs records".to_owned(),
+            "say which record values it matches, e.g. records = [\"mx\"]",
+        ),
+        RuleKind::Binary if r.features.is_empty() => bad_dyn(
+            "a binary rule needs features".to_owned(),
+            "say which extracted features it matches, e.g. features = [\"signer\", \"company\"]",
+        ),
+        RuleKind::Ip if r.ranges.is_none() => bad_dyn(
+            "an ip rule needs ranges".to_owned(),
+            "name a file of rules/ip-ranges/, e.g. ranges = \"amazon\"",
+        ),
+        _ => {}
+    }
 }
 
 /// Compiles a rule regex the way the scanner runs it: bytes, ASCII classes, bounded size.
@@ -642,7 +834,19 @@ fn is_country(s: &str) -> bool {
     s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase())
 }
 
-fn is_date(s: &str) -> bool {
+/// True for `YYYY-MM`.
+fn is_month(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 7
+        && b[4] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || c.is_ascii_digit())
+        && matches!(s[5..7].parse::<u8>(), Ok(1..=12))
+}
+
+/// True for `YYYY-MM-DD`.
+pub(super) fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 10
         && b[4] == b'-'

@@ -36,10 +36,11 @@ pub fn scan_text(rules: &RuleSet, rel_path: &str, text: &[u8]) -> Vec<Finding> {
     let mut findings = Vec::new();
     for idx in candidates {
         let rule = &rules.rules[idx];
+        let Some(regex) = rule.regex() else { continue };
         if rule.unless.as_ref().is_some_and(|u| u.is_match(text)) {
             continue;
         }
-        for m in rule.regex.find_iter(text) {
+        for m in regex.find_iter(text) {
             let (line, line_start, line_end) = lines.locate(m.start());
             let evidence = evidence(text, line_start, line_end, m.start(), m.end());
             let occurrence = seen.entry((idx, evidence.clone())).or_insert(0);
