@@ -123,6 +123,13 @@ fn invalid_rule_pack_lists_every_problem_and_exits_2() {
         "[acme-bare-word]: regex matches the bare word `teams`",
         "[acme-bare-word]: no references",
         "[acme-bare-word]: a rule needs examples.match and examples.no_match",
+        "[acme-mx-without-records]: `keywords` does not apply to kind = \"dns\"",
+        "[acme-mx-without-records]: a dns rule needs records",
+        "[acme-agent-signer]: unknown features value `certificate`",
+        "[acme-ip]: `regex` does not apply to kind = \"ip\"",
+        "[acme-ip]: unknown IP-range list `acme-nowhere`",
+        "acme.txt: line 4: `198.51.100.0/33` is not a CIDR prefix",
+        "acme.txt: missing `# source: URL` header",
     ] {
         assert!(err.contains(needle), "missing {needle:?} in:\n{err}");
     }

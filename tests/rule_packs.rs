@@ -36,3 +36,64 @@ fn every_rule_id_is_unique_and_every_vendor_is_dated_and_sourced() {
         assert_eq!(v.as_of.len(), 10, "{}", v.id);
     }
 }
+
+#[test]
+fn rules_list_json_carries_vendors_categories_and_rules() {
+    let out = common::sovscan(&["rules", "list", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let vendors = v["vendors"].as_array().expect("vendors");
+    let aws = vendors
+        .iter()
+        .find(|x| x["id"] == "aws")
+        .expect("aws vendor");
+    assert_eq!(aws["jurisdiction"], "US");
+    assert_eq!(aws["parent"], "Amazon.com, Inc.");
+    assert!(
+        v["categories"]
+            .as_array()
+            .expect("categories")
+            .iter()
+            .any(|c| c["id"] == "email" && c["weight"].as_u64().is_some())
+    );
+    let rules = v["rules"].as_array().expect("rules");
+    let mx = rules
+        .iter()
+        .find(|r| r["id"] == "microsoft-365-mx")
+        .expect("microsoft-365-mx");
+    for key in ["vendor", "kind", "category", "strength"] {
+        assert!(mx[key].is_string(), "{key} missing in {mx}");
+    }
+    assert_eq!(mx["records"], serde_json::json!(["mx"]));
+    let ip = rules
+        .iter()
+        .find(|r| r["id"] == "aws-ip-range")
+        .expect("aws-ip-range");
+    assert_eq!(ip["ranges"], "amazon");
+    assert!(
+        v["ip_ranges"]
+            .as_array()
+            .expect("ip_ranges")
+            .iter()
+            .all(|r| r["as_of"].as_str().is_some_and(|d| d.len() == 10))
+    );
+}
+
+#[test]
+fn addresses_resolve_to_the_provider_whose_published_ranges_hold_them() {
+    let set = RuleSet::builtin().expect("built-in packs");
+    let owners = |addr: &str| -> Vec<String> {
+        let ip = addr.parse().expect("address");
+        set.ip_rules(ip)
+            .map(|r| set.vendors[r.vendor].id.clone())
+            .collect()
+    };
+    // One address from a listed prefix of each shipped list, and addresses of EU hosts that are in none.
+    assert_eq!(owners("34.200.1.10"), ["aws"]);
+    assert_eq!(owners("104.16.1.1"), ["cloudflare"]);
+    assert_eq!(owners("185.199.108.153"), ["github"]);
+    assert_eq!(owners("2606:50c0:8001::153"), ["github"]);
+    assert!(owners("51.15.0.1").is_empty(), "Scaleway address");
+    assert!(owners("5.9.0.1").is_empty(), "Hetzner address");
+    assert!(owners("::ffff:34.200.1.10").contains(&"aws".to_owned()));
+}

@@ -75,12 +75,56 @@ struct RuleRow<'a> {
     category: &'a str,
     kind: &'a str,
     strength: &'a str,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    paths: &'a [String],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    records: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    features: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    regex: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ranges: Option<&'a str>,
     description: &'a str,
+    references: &'a [String],
 }
 
-fn list(args: &ListArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
-    let set = RuleSet::load(&args.rules)?;
-    let mut rows: Vec<RuleRow<'_>> = set
+#[derive(Serialize)]
+struct VendorRow<'a> {
+    id: &'a str,
+    name: &'a str,
+    /// ISO country of the ultimate parent's seat.
+    jurisdiction: &'a str,
+    legal_seat: &'a str,
+    parent: &'a str,
+    as_of: &'a str,
+    source: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notes: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    history: &'a [crate::rules::OwnershipChange],
+    rules: usize,
+}
+
+#[derive(Serialize)]
+struct RangesRow<'a> {
+    name: &'a str,
+    as_of: &'a str,
+    source: &'a str,
+    ipv4_intervals: usize,
+    ipv6_intervals: usize,
+}
+
+#[derive(Serialize)]
+struct Listing<'a> {
+    vendors: Vec<VendorRow<'a>>,
+    categories: &'a [crate::rules::Category],
+    rules: Vec<RuleRow<'a>>,
+    ip_ranges: Vec<RangesRow<'a>>,
+}
+
+fn listing(set: &RuleSet) -> Listing<'_> {
+    let mut rules: Vec<RuleRow<'_>> = set
         .rules
         .iter()
         .map(|r| {
@@ -93,15 +137,68 @@ fn list(args: &ListArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
                 category: &r.category,
                 kind: r.kind.as_str(),
                 strength: r.strength.as_str(),
+                paths: &r.paths,
+                records: r.records.iter().map(|x| x.as_str()).collect(),
+                features: r.features.iter().map(|x| x.as_str()).collect(),
+                regex: r.regex().map(|re| re.as_str()),
+                ranges: match &r.pattern {
+                    Pattern::Ranges(x) => Some(x.name.as_str()),
+                    Pattern::Regex(_) => None,
+                },
                 description: &r.description,
+                references: &r.references,
             }
         })
         .collect();
-    rows.sort_by(|a, b| a.id.cmp(b.id));
+    rules.sort_by(|a, b| a.id.cmp(b.id));
+    let mut vendors: Vec<VendorRow<'_>> = set
+        .vendors
+        .iter()
+        .enumerate()
+        .map(|(i, v)| VendorRow {
+            id: &v.id,
+            name: &v.name,
+            jurisdiction: v.jurisdiction(),
+            legal_seat: &v.legal_seat,
+            parent: &v.parent,
+            as_of: &v.as_of,
+            source: &v.source,
+            notes: v.notes.as_deref(),
+            history: &v.history,
+            rules: set.rules.iter().filter(|r| r.vendor == i).count(),
+        })
+        .collect();
+    vendors.sort_by(|a, b| a.id.cmp(b.id));
+    let mut ip_ranges: Vec<RangesRow<'_>> = set
+        .ip_ranges
+        .iter()
+        .map(|r| {
+            let (v4, v6) = r.len();
+            RangesRow {
+                name: &r.name,
+                as_of: &r.as_of,
+                source: &r.source,
+                ipv4_intervals: v4,
+                ipv6_intervals: v6,
+            }
+        })
+        .collect();
+    ip_ranges.sort_by(|a, b| a.name.cmp(b.name));
+    Listing {
+        vendors,
+        categories: &set.categories,
+        rules,
+        ip_ranges,
+    }
+}
+
+fn list(args: &ListArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let set = RuleSet::load(&args.rules)?;
+    let listing = listing(&set);
     super::emit(None, out, |w| match args.format {
         ListFormat::Markdown => w.write_all(reference_markdown(&set).as_bytes()),
         ListFormat::Json => {
-            serde_json::to_writer_pretty(&mut *w, &rows)?;
+            serde_json::to_writer_pretty(&mut *w, &listing)?;
             writeln!(w)
         }
         ListFormat::Table => {
@@ -110,7 +207,7 @@ fn list(args: &ListArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
                 "{:<40} {:<14} {:<4} {:<7} {:<8} {:<22}",
                 "RULE", "VENDOR", "JUR.", "KIND", "STRENGTH", "CATEGORY"
             )?;
-            for r in &rows {
+            for r in &listing.rules {
                 writeln!(
                     w,
                     "{:<40} {:<14} {:<4} {:<7} {:<8} {:<22}",
@@ -119,9 +216,10 @@ fn list(args: &ListArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
             }
             writeln!(
                 w,
-                "\n{} rules from {} vendors.",
-                rows.len(),
-                set.vendors.len()
+                "\n{} rules from {} vendors in {} categories.",
+                listing.rules.len(),
+                listing.vendors.len(),
+                listing.categories.len()
             )
         }
     })?;
@@ -150,6 +248,9 @@ pub fn write_explanation(set: &RuleSet, rule: &Rule, w: &mut dyn Write) -> std::
         v.name, v.legal_seat, v.parent, v.parent_country, v.as_of
     )?;
     writeln!(w, "             source: {}", v.source)?;
+    for h in &v.history {
+        writeln!(w, "             {}: {}", h.date, h.event)?;
+    }
     writeln!(w, "Service:     {}", rule.service)?;
     writeln!(
         w,
@@ -217,31 +318,30 @@ fn one_line(s: &str) -> String {
 }
 
 fn test(args: &TestArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
-    let sources: Vec<PackSource> = match &args.dir {
-        None => crate::rules::builtin_sources(),
-        Some(dir) => {
-            let mut found =
-                crate::rules::read_dir_sources(dir).map_err(crate::rules::RulePackError::new)?;
-            // Categories and IP ranges the directory does not define come from the built-ins,
-            // so a directory of vendor packs can be tested on its own.
-            let has_categories = found.iter().any(|s| s.kind == SourceKind::Categories);
-            let own_ranges: Vec<String> = found
-                .iter()
-                .filter(|s| s.kind == SourceKind::IpRanges)
-                .map(|s| s.stem.clone())
-                .collect();
-            found.extend(
-                crate::rules::builtin_sources()
-                    .into_iter()
-                    .filter(|s| match s.kind {
+    let sources: Vec<PackSource> =
+        match &args.dir {
+            None => crate::rules::builtin_sources(),
+            Some(dir) => {
+                let mut found = crate::rules::read_dir_sources(dir)
+                    .map_err(crate::rules::RulePackError::new)?;
+                // Categories and IP ranges the directory does not define come from the built-ins,
+                // so a directory of vendor packs can be tested on its own.
+                let has_categories = found.iter().any(|s| s.kind == SourceKind::Categories);
+                let own_ranges: Vec<String> = found
+                    .iter()
+                    .filter(|s| s.kind == SourceKind::IpRanges)
+                    .map(|s| s.stem.clone())
+                    .collect();
+                found.extend(crate::rules::builtin_sources().into_iter().filter(
+                    |s| match s.kind {
                         SourceKind::Categories => !has_categories,
                         SourceKind::IpRanges => !own_ranges.contains(&s.stem),
                         SourceKind::Vendor => false,
-                    }),
-            );
-            found
-        }
-    };
+                    },
+                ));
+                found
+            }
+        };
     match RuleSet::from_sources(&sources, Vec::new()) {
         Ok(set) => {
             super::emit(None, out, |w| {
@@ -266,32 +366,72 @@ fn test(args: &TestArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
 /// The rule reference (docs/rules.md): every vendor and its rules, generated from the packs.
 pub fn reference_markdown(set: &RuleSet) -> String {
     use std::fmt::Write as _;
+    let listing = listing(set);
     let mut s = String::from(
         "# Rule reference\n\nGenerated by `sovscan rules list --format markdown` from the built-in \
          packs in `rules/`; a test keeps it in step. `sovscan rules explain ID` shows one rule in full.\n",
     );
-    let mut vendors: Vec<(usize, &crate::rules::Vendor)> = set.vendors.iter().enumerate().collect();
-    vendors.sort_by(|a, b| a.1.id.cmp(&b.1.id));
-    for (idx, v) in vendors {
+    let _ = writeln!(
+        s,
+        "\n{} vendors, {} rules, {} categories, {} IP-range lists.\n",
+        listing.vendors.len(),
+        listing.rules.len(),
+        listing.categories.len(),
+        listing.ip_ranges.len()
+    );
+    s.push_str("| vendor | id | jurisdiction | rules |\n|---|---|---|---|\n");
+    for v in &listing.vendors {
+        let _ = writeln!(
+            s,
+            "| [{}](#{}) | `{}` | {} | {} |",
+            v.name.replace('|', "\\|"),
+            v.id,
+            v.id,
+            v.jurisdiction,
+            v.rules
+        );
+    }
+    for v in &listing.vendors {
         let _ = write!(
             s,
-            "\n## {} (`{}`)\n\nSeat {}, ultimate parent {} ({}), as of {}. Source: <{}>\n\n",
-            v.name, v.id, v.legal_seat, v.parent, v.parent_country, v.as_of, v.source
+            "\n<a id=\"{}\"></a>\n## {} (`{}`)\n\nSeat {}, ultimate parent {} ({}), as of {}. Source: <{}>\n",
+            v.id, v.name, v.id, v.legal_seat, v.parent, v.jurisdiction, v.as_of, v.source
         );
-        s.push_str("| rule | kind | strength | category | detects |\n|---|---|---|---|---|\n");
-        let mut rules: Vec<&Rule> = set.rules.iter().filter(|r| r.vendor == idx).collect();
-        rules.sort_by(|a, b| a.id.cmp(&b.id));
-        for r in rules {
+        for h in v.history {
+            let _ = writeln!(s, "- {}: {}", h.date, h.event);
+        }
+        s.push_str("\n| rule | kind | strength | category | detects |\n|---|---|---|---|---|\n");
+        for r in listing.rules.iter().filter(|r| r.vendor == v.id) {
+            let on: Vec<&str> = r
+                .records
+                .iter()
+                .chain(&r.features)
+                .copied()
+                .chain(r.ranges)
+                .collect();
+            let kind = if on.is_empty() {
+                r.kind.to_owned()
+            } else {
+                format!("{} ({})", r.kind, on.join(", "))
+            };
             let _ = writeln!(
                 s,
                 "| `{}` | {} | {} | {} | {} |",
                 r.id,
-                r.kind.as_str(),
+                kind,
                 r.strength,
                 r.category,
                 r.description.replace('|', "\\|")
             );
         }
+    }
+    s.push_str("\n## IP-range lists\n\n| list | as of | intervals (IPv4 / IPv6) | source |\n|---|---|---|---|\n");
+    for r in &listing.ip_ranges {
+        let _ = writeln!(
+            s,
+            "| `{}` | {} | {} / {} | <{}> |",
+            r.name, r.as_of, r.ipv4_intervals, r.ipv6_intervals, r.source
+        );
     }
     s
 }

@@ -55,7 +55,10 @@ impl IpRanges {
                 )),
             }
         }
-        if as_of.as_deref().is_none_or(|d| !super::validate::is_date(d)) {
+        if as_of
+            .as_deref()
+            .is_none_or(|d| !super::validate::is_date(d))
+        {
             problems.push(Problem::structure(
                 origin,
                 None,
@@ -134,7 +137,11 @@ fn parse_cidr(s: &str) -> Option<Cidr> {
     if len > 128 {
         return None;
     }
-    let mask = if len == 0 { 0 } else { u128::MAX << (128 - len) };
+    let mask = if len == 0 {
+        0
+    } else {
+        u128::MAX << (128 - len)
+    };
     let lo = u128::from(a) & mask;
     Some(Cidr::V6(lo, lo | !mask))
 }

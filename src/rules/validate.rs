@@ -539,7 +539,13 @@ fn check_rule(
             );
         }
     }
-    let records = parse_names(&r.records, "records", DnsRecord::parse, DnsRecord::ALL, &mut bad);
+    let records = parse_names(
+        &r.records,
+        "records",
+        DnsRecord::parse,
+        DnsRecord::ALL,
+        &mut bad,
+    );
     let features = parse_names(
         &r.features,
         "features",
