@@ -636,16 +636,13 @@ fn check_rule(
 }
 
 /// Parses a list of names from a closed set, reporting unknown and repeated ones.
-fn parse_names<T: Copy + PartialEq>(
+fn parse_names<T: Copy + PartialEq + NamedValue>(
     names: &[String],
     field: &str,
     parse: fn(&str) -> Option<T>,
     all: &[T],
     bad: &mut impl FnMut(String, &str),
-) -> Vec<T>
-where
-    T: NamedValue,
-{
+) -> Vec<T> {
     let mut out = Vec::new();
     for n in names {
         match parse(n) {
