@@ -50,7 +50,7 @@ pub fn scan_text(rules: &RuleSet, rel_path: &str, text: &[u8]) -> Vec<Finding> {
                 column: (m.start() - line_start + 1) as u64,
             };
             let mut finding = Finding::new(rules, rule, location, evidence, *occurrence);
-            if cap {
+            if cap || is_comment(&text[line_start..line_end]) {
                 finding.strength = finding.strength.min(Strength::Present);
             }
             findings.push(finding);
@@ -73,6 +73,22 @@ const THIRD_PARTY_DIRS: &[&str] = &[
     ".venv",
     "venv",
     "Pods",
+];
+/// Directories of tests and their data: a vendor string there exercises code, it is not how the
+/// organisation runs.
+const TEST_DIRS: &[&str] = &[
+    "test",
+    "tests",
+    "__tests__",
+    "spec",
+    "specs",
+    "testdata",
+    "test-data",
+    "test_data",
+    "fixtures",
+    "__fixtures__",
+    "__mocks__",
+    "mocks",
 ];
 /// File names (upper-cased stems) that are prose about a project, not its configuration.
 const PROSE_STEMS: &[&str] = &[
@@ -102,7 +118,10 @@ const PROSE_STEMS: &[&str] = &[
 pub fn mention_only(rel_path: &str) -> bool {
     let mut parts = rel_path.split('/');
     let name = parts.next_back().unwrap_or(rel_path);
-    if parts.any(|dir| THIRD_PARTY_DIRS.contains(&dir)) {
+    if parts.any(|dir| THIRD_PARTY_DIRS.contains(&dir) || TEST_DIRS.contains(&dir)) {
+        return true;
+    }
+    if is_test_file(name) {
         return true;
     }
     let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
@@ -116,6 +135,31 @@ pub fn mention_only(rel_path: &str) -> bool {
             .iter()
             .any(|p| stem_upper == *p || name.eq_ignore_ascii_case(p)),
     }
+}
+
+/// Test sources by naming convention: `*_test.go`, `test_*.py`, `*_test.py`, `*.test.ts`,
+/// `*.spec.js`, `*Test.java`, `*Tests.cs` and the like.
+fn is_test_file(name: &str) -> bool {
+    let Some((stem, _ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    stem.ends_with("_test")
+        || stem.starts_with("test_")
+        || stem.ends_with(".test")
+        || stem.ends_with(".spec")
+        || stem.ends_with("_spec")
+        || (stem.len() > 4 && (stem.ends_with("Test") || stem.ends_with("Tests")))
+}
+
+/// True when the line is a comment in the common syntaxes (`#`, `//`, `/*`, `*`, `--`, `;`,
+/// `<!--`, `REM`): commented-out configuration is a mention, not live use.
+pub fn is_comment(line: &[u8]) -> bool {
+    let t = line.trim_ascii_start();
+    [&b"#"[..], b"//", b"/*", b"* ", b"--", b";", b"<!--"]
+        .iter()
+        .any(|m| t.starts_with(m))
+        || t == b"*"
+        || (t.len() >= 4 && t[..4].eq_ignore_ascii_case(b"rem "))
 }
 
 /// The matched line, cut to a window around the match when long, then redacted.
@@ -177,6 +221,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn comment_lines_are_recognised() {
+        for l in [
+            "# provider \"aws\" {}",
+            "  // const s3 = new S3Client()",
+            " * uses the AWS SDK",
+            "-- on AWS RDS",
+            "; endpoint = s3.amazonaws.com",
+            "<!-- azure -->",
+            "REM set AWS_REGION",
+            "*",
+        ] {
+            assert!(is_comment(l.as_bytes()), "{l}");
+        }
+        for l in [
+            "provider \"aws\" {}",
+            "image: gcr.io/x #pinned",
+            "*.amazonaws.com",
+            "remote = \"x\"",
+        ] {
+            assert!(!is_comment(l.as_bytes()), "{l}");
+        }
+    }
+
+    #[test]
     fn line_index_locates_lines() {
         let idx = LineIndex::new(b"a\nbb\n\nccc");
         assert_eq!(idx.locate(0), (1, 0, 1));
@@ -195,8 +263,23 @@ mod tests {
             "app/node_modules/x/index.js",
             "vendor/a/b.go",
             "LICENSE",
+            "tests/fixtures/main.tf",
+            "src/__tests__/upload.js",
+            "pkg/store/s3_test.go",
+            "app/test_storage.py",
+            "web/upload.spec.ts",
+            "src/test/java/StorageTest.java",
         ] {
             assert!(mention_only(p), "{p}");
+        }
+        for p in [
+            "main.tf",
+            "src/latest.py",
+            "contest/app.py",
+            "Test.java",
+            "requirements-test.txt",
+        ] {
+            assert!(!mention_only(p), "{p}");
         }
         for p in [
             "requirements.txt",
