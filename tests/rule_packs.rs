@@ -97,3 +97,115 @@ fn addresses_resolve_to_the_provider_whose_published_ranges_hold_them() {
     assert!(owners("5.9.0.1").is_empty(), "Hetzner address");
     assert!(owners("::ffff:34.200.1.10").contains(&"aws".to_owned()));
 }
+
+/// EU member states plus the EEA (IS, LI, NO): the default trusted set.
+const EU_EEA: &[&str] = &[
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
+    "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO",
+];
+
+#[test]
+fn the_catalogue_covers_enough_vendors_categories_and_places() {
+    use sovscan::rules::RuleKind;
+    let set = RuleSet::builtin().expect("built-in packs");
+    let eu = set
+        .vendors
+        .iter()
+        .filter(|v| EU_EEA.contains(&v.jurisdiction()))
+        .count();
+    let non_eu = set.vendors.len() - eu;
+    assert!(non_eu >= 80, "{non_eu} non-EU vendors");
+    assert!(eu >= 20, "{eu} EU/EEA vendors");
+    assert!(set.categories.len() >= 14);
+    for c in &set.categories {
+        assert!(!c.objectives.is_empty(), "{} has no objectives", c.id);
+        assert!(!c.alternatives.is_empty(), "{} has no alternatives", c.id);
+        assert!(
+            set.rules.iter().any(|r| r.category == c.id),
+            "no rule in category {}",
+            c.id
+        );
+    }
+    for kind in [
+        RuleKind::File,
+        RuleKind::Dns,
+        RuleKind::Binary,
+        RuleKind::Ip,
+    ] {
+        assert!(
+            set.rules.iter().filter(|r| r.kind == kind).count() >= 5,
+            "few {kind:?} rules"
+        );
+    }
+    // Every vendor a rule names exists, and every vendor has at least one rule.
+    for (i, v) in set.vendors.iter().enumerate() {
+        assert!(
+            set.rules.iter().any(|r| r.vendor == i),
+            "{} has no rules",
+            v.id
+        );
+    }
+    for r in &set.rules {
+        assert!(r.vendor < set.vendors.len());
+        assert!(set.category(&r.category).is_some());
+        assert!(!r.examples_match.is_empty() && !r.examples_no_match.is_empty());
+    }
+}
+
+/// Each manifest and IaC format named in the rule-pack issue is covered by some rule's paths.
+#[test]
+fn every_manifest_and_iac_format_has_rules() {
+    let set = RuleSet::builtin().expect("built-in packs");
+    let covered = |file: &str| {
+        set.rules
+            .iter()
+            .any(|r| r.paths.iter().any(|g| glob_matches(g, file)))
+    };
+    for file in [
+        "package.json",
+        "package-lock.json",
+        "yarn.lock",
+        "pnpm-lock.yaml",
+        "requirements.txt",
+        "pyproject.toml",
+        "Pipfile",
+        "poetry.lock",
+        "go.mod",
+        "go.sum",
+        "Cargo.toml",
+        "Cargo.lock",
+        "pom.xml",
+        "build.gradle",
+        "build.gradle.kts",
+        "App.csproj",
+        "packages.config",
+        "composer.json",
+        "composer.lock",
+        "Gemfile",
+        "Gemfile.lock",
+        "main.tf",
+        ".terraform.lock.hcl",
+        "Dockerfile",
+        "deployment.yaml",
+        "docker-compose.yml",
+        ".github/workflows/ci.yml",
+        ".gitlab-ci.yml",
+        "azure-pipelines.yml",
+    ] {
+        assert!(covered(file), "no rule looks at {file}");
+    }
+}
+
+fn glob_matches(glob: &str, path: &str) -> bool {
+    let g = globset::GlobBuilder::new(glob)
+        .literal_separator(true)
+        .build()
+        .expect("glob")
+        .compile_matcher();
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if glob.contains('/') {
+        g.is_match(path)
+    } else {
+        g.is_match(name)
+    }
+}

@@ -98,7 +98,11 @@ fn secrets_never_reach_the_report() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(
         finding_values(&report, "rule"),
-        ["aws-access-key-id", "aws-endpoint-hostname"]
+        [
+            "aws-access-key-id",
+            "aws-credentials-config",
+            "aws-endpoint-hostname"
+        ]
     );
 }
 

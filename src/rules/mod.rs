@@ -294,6 +294,14 @@ pub struct PackSource {
     pub kind: SourceKind,
 }
 
+/// Whose examples a load runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Examples {
+    All,
+    /// Only packs that do not come from `builtin:`.
+    UserPacks,
+}
+
 /// What a pack source holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SourceKind {
@@ -325,7 +333,9 @@ impl SourceKind {
 impl RuleSet {
     /// Loads the built-in packs and, for each `dir`, the user packs in it.
     ///
-    /// Every problem in every pack is collected before returning.
+    /// Every problem in every pack is collected before returning. The examples of user packs are
+    /// run; those of the built-in packs were run when they were tested (`sovscan rules test`,
+    /// `cargo test`), so a scan does not pay for them again.
     pub fn load(user_dirs: &[impl AsRef<Path>]) -> Result<Self, RulePackError> {
         let mut sources = builtin::sources();
         let mut problems = Vec::new();
@@ -335,20 +345,29 @@ impl RuleSet {
                 Err(p) => problems.extend(p),
             }
         }
-        Self::from_sources(&sources, problems)
+        Self::compile(&sources, problems, Examples::UserPacks)
     }
 
-    /// Loads only the built-in packs.
+    /// Loads only the built-in packs, running all their examples.
     pub fn builtin() -> Result<Self, RulePackError> {
         Self::from_sources(&builtin::sources(), Vec::new())
     }
 
-    /// Validates and compiles the given sources; `problems` carries earlier I/O problems.
+    /// Validates and compiles the given sources, running every example; `problems` carries
+    /// earlier I/O problems.
     pub fn from_sources(
         sources: &[PackSource],
         problems: Vec<Problem>,
     ) -> Result<Self, RulePackError> {
-        let v = validate::validate(sources, problems)?;
+        Self::compile(sources, problems, Examples::All)
+    }
+
+    fn compile(
+        sources: &[PackSource],
+        problems: Vec<Problem>,
+        examples: Examples,
+    ) -> Result<Self, RulePackError> {
+        let v = validate::validate(sources, problems, examples)?;
         let files = FileMatcher::build(&v.rules).map_err(|p| RulePackError::new(vec![p]))?;
         Ok(Self {
             vendors: v.vendors,

@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use super::raw::{RawCategories, RawCategory, RawRule, RawVendor, RawVendorPack};
 use super::{
-    Alternative, BinaryFeature, Category, DnsRecord, IpRanges, OwnershipChange, PackSource,
-    Pattern, Rule, RuleKind, SourceKind, Strength, Vendor,
+    Alternative, BinaryFeature, Category, DnsRecord, Examples, IpRanges, OwnershipChange,
+    PackSource, Pattern, Rule, RuleKind, SourceKind, Strength, Vendor,
 };
 
 /// What sort of problem a pack has.
@@ -155,6 +155,7 @@ pub(super) struct Validated {
 pub(super) fn validate(
     sources: &[PackSource],
     mut problems: Vec<Problem>,
+    examples: Examples,
 ) -> Result<Validated, RulePackError> {
     let mut categories = Vec::new();
     for src in sources.iter().filter(|s| s.kind == SourceKind::Categories) {
@@ -214,6 +215,7 @@ pub(super) fn validate(
             let known = Known {
                 categories: &category_ids,
                 ip_ranges: &ip_ranges,
+                run_examples: examples == Examples::All || !src.origin.starts_with("builtin:"),
             };
             if let Some(rule) = check_rule(raw, vendor_idx, &src.origin, &known, &mut problems) {
                 rules.push(rule);
@@ -472,6 +474,7 @@ fn check_vendor(
 struct Known<'a> {
     categories: &'a BTreeSet<&'a str>,
     ip_ranges: &'a [Arc<IpRanges>],
+    run_examples: bool,
 }
 
 fn check_rule(
@@ -631,7 +634,9 @@ fn check_rule(
         examples_match: matches,
         examples_no_match: no_matches,
     };
-    check_examples(&rule, origin, problems);
+    if known.run_examples {
+        check_examples(&rule, origin, problems);
+    }
     Some(rule)
 }
 
