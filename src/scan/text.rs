@@ -118,7 +118,13 @@ const PROSE_STEMS: &[&str] = &[
 pub fn mention_only(rel_path: &str) -> bool {
     let mut parts = rel_path.split('/');
     let name = parts.next_back().unwrap_or(rel_path);
-    if parts.any(|dir| THIRD_PARTY_DIRS.contains(&dir) || TEST_DIRS.contains(&dir)) {
+    if parts.any(|dir| {
+        THIRD_PARTY_DIRS.contains(&dir)
+            || TEST_DIRS.contains(&dir)
+            // Installed Python packages' metadata: their README text and project links.
+            || dir.ends_with(".dist-info")
+            || dir.ends_with(".egg-info")
+    }) {
         return true;
     }
     if is_test_file(name) {
@@ -269,6 +275,8 @@ mod tests {
             "app/test_storage.py",
             "web/upload.spec.ts",
             "src/test/java/StorageTest.java",
+            "oauthlib-3.2.2.egg-info/PKG-INFO",
+            "distro-1.8.0.dist-info/METADATA",
         ] {
             assert!(mention_only(p), "{p}");
         }
