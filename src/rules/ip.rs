@@ -19,7 +19,8 @@ pub struct IpRanges {
     pub source: String,
     /// Where the file came from (`builtin:ip-ranges/amazon.txt` or a path).
     pub origin: String,
-    v4: Vec<(u32, u32)>,
+    /// IPv4 intervals, widened to `u128` so one merge and lookup serve both families.
+    v4: Vec<(u128, u128)>,
     v6: Vec<(u128, u128)>,
 }
 
@@ -45,7 +46,7 @@ impl IpRanges {
                 continue;
             }
             match parse_cidr(line) {
-                Some(Cidr::V4(lo, hi)) => v4.push((lo, hi)),
+                Some(Cidr::V4(lo, hi)) => v4.push((u128::from(lo), u128::from(hi))),
                 Some(Cidr::V6(lo, hi)) => v6.push((lo, hi)),
                 None => problems.push(Problem::structure(
                     origin,
@@ -98,9 +99,9 @@ impl IpRanges {
     /// True when `addr` lies inside one of the ranges.
     pub fn contains(&self, addr: IpAddr) -> bool {
         match addr {
-            IpAddr::V4(a) => lookup(&self.v4, u32::from(a)),
+            IpAddr::V4(a) => lookup(&self.v4, u128::from(u32::from(a))),
             IpAddr::V6(a) => match a.to_ipv4_mapped() {
-                Some(v4) => lookup(&self.v4, u32::from(v4)),
+                Some(v4) => lookup(&self.v4, u128::from(u32::from(v4))),
                 None => lookup(&self.v6, u128::from(a)),
             },
         }
@@ -146,12 +147,13 @@ fn parse_cidr(s: &str) -> Option<Cidr> {
     Some(Cidr::V6(lo, lo | !mask))
 }
 
-fn merge<T: Ord + Copy + num::Succ>(mut v: Vec<(T, T)>) -> Vec<(T, T)> {
+/// Sorts intervals and joins those that overlap or touch.
+fn merge(mut v: Vec<(u128, u128)>) -> Vec<(u128, u128)> {
     v.sort_unstable();
-    let mut out: Vec<(T, T)> = Vec::with_capacity(v.len());
+    let mut out: Vec<(u128, u128)> = Vec::with_capacity(v.len());
     for (lo, hi) in v {
         match out.last_mut() {
-            Some(last) if last.1.succ().is_none_or(|next| lo <= next) => {
+            Some(last) if last.1.checked_add(1).is_none_or(|next| lo <= next) => {
                 last.1 = last.1.max(hi);
             }
             _ => out.push((lo, hi)),
@@ -160,26 +162,9 @@ fn merge<T: Ord + Copy + num::Succ>(mut v: Vec<(T, T)>) -> Vec<(T, T)> {
     out
 }
 
-fn lookup<T: Ord + Copy>(ranges: &[(T, T)], x: T) -> bool {
+fn lookup(ranges: &[(u128, u128)], x: u128) -> bool {
     let i = ranges.partition_point(|&(lo, _)| lo <= x);
     i > 0 && ranges[i - 1].1 >= x
-}
-
-mod num {
-    /// The next integer, if any: adjacent intervals merge.
-    pub trait Succ: Sized {
-        fn succ(self) -> Option<Self>;
-    }
-    impl Succ for u32 {
-        fn succ(self) -> Option<Self> {
-            self.checked_add(1)
-        }
-    }
-    impl Succ for u128 {
-        fn succ(self) -> Option<Self> {
-            self.checked_add(1)
-        }
-    }
 }
 
 #[cfg(test)]

@@ -22,86 +22,6 @@ pub use compile::FileMatcher;
 pub use ip::IpRanges;
 pub use validate::{Problem, ProblemKind, RulePackError};
 
-/// How strongly a finding ties the organisation to a vendor.
-///
-/// Ordered from weakest to strongest, so `max()` picks the strongest evidence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Strength {
-    /// A mention, or a capability the code could use among several.
-    Present,
-    /// The organisation calls or depends on the service (an SDK, an endpoint, a token).
-    Used,
-    /// The organisation runs on the service (deployed infrastructure, mail, identity).
-    Primary,
-}
-
-impl Strength {
-    /// Parses the lower-case name used in rule packs.
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "present" => Some(Self::Present),
-            "used" => Some(Self::Used),
-            "primary" => Some(Self::Primary),
-            _ => None,
-        }
-    }
-
-    /// The lower-case name used in rule packs and reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Present => "present",
-            Self::Used => "used",
-            Self::Primary => "primary",
-        }
-    }
-}
-
-impl fmt::Display for Strength {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Which scanner a rule feeds.
-///
-/// Only `file` rules run today; the other kinds are validated now so packs can already carry
-/// them for the binary, DNS and IP-range scanners.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RuleKind {
-    /// Text files: IaC, manifests, CI definitions, configs, code.
-    File,
-    /// Strings, imports and signers of executables and archives.
-    Binary,
-    /// DNS record values (MX, SPF, TXT, CNAME, NS, DKIM, DMARC).
-    Dns,
-    /// IP addresses matched against published cloud ranges.
-    Ip,
-}
-
-impl RuleKind {
-    fn parse(s: &str) -> Option<Self> {
-        match s {
-            "file" => Some(Self::File),
-            "binary" => Some(Self::Binary),
-            "dns" => Some(Self::Dns),
-            "ip" => Some(Self::Ip),
-            _ => None,
-        }
-    }
-
-    /// The lower-case name used in rule packs.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::File => "file",
-            Self::Binary => "binary",
-            Self::Dns => "dns",
-            Self::Ip => "ip",
-        }
-    }
-}
-
 /// Declares a closed set of lower-case names parsed from rule packs.
 macro_rules! named_set {
     ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal,)+ }) => {
@@ -113,8 +33,8 @@ macro_rules! named_set {
         }
 
         impl $name {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+            /// The names of every value, in declaration order.
+            pub const NAMES: &'static [&'static str] = &[$($text),+];
 
             /// Parses the name used in rule packs.
             pub fn parse(s: &str) -> Option<Self> {
@@ -132,6 +52,43 @@ macro_rules! named_set {
             }
         }
     };
+}
+
+named_set! {
+    /// How strongly a finding ties the organisation to a vendor.
+    ///
+    /// Ordered from weakest to strongest, so `max()` picks the strongest evidence.
+    Strength {
+        /// A mention, or a capability the code could use among several.
+        Present = "present",
+        /// The organisation calls or depends on the service (an SDK, an endpoint, a token).
+        Used = "used",
+        /// The organisation runs on the service (deployed infrastructure, mail, identity).
+        Primary = "primary",
+    }
+}
+
+impl fmt::Display for Strength {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+named_set! {
+    /// Which scanner a rule feeds.
+    ///
+    /// Only `file` rules run today; the other kinds are validated now so packs can already carry
+    /// them for the binary, DNS and IP-range scanners.
+    RuleKind {
+        /// Text files: IaC, manifests, CI definitions, configs, code.
+        File = "file",
+        /// Strings, imports and signers of executables and archives.
+        Binary = "binary",
+        /// DNS record values (MX, SPF, TXT, CNAME, NS, DKIM, DMARC).
+        Dns = "dns",
+        /// IP addresses matched against published cloud ranges.
+        Ip = "ip",
+    }
 }
 
 named_set! {

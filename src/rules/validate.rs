@@ -546,14 +546,14 @@ fn check_rule(
         &r.records,
         "records",
         DnsRecord::parse,
-        DnsRecord::ALL,
+        DnsRecord::NAMES,
         &mut bad,
     );
     let features = parse_names(
         &r.features,
         "features",
         BinaryFeature::parse,
-        BinaryFeature::ALL,
+        BinaryFeature::NAMES,
         &mut bad,
     );
     if let Some(kind) = kind {
@@ -641,11 +641,11 @@ fn check_rule(
 }
 
 /// Parses a list of names from a closed set, reporting unknown and repeated ones.
-fn parse_names<T: Copy + PartialEq + NamedValue>(
+fn parse_names<T: PartialEq>(
     names: &[String],
     field: &str,
     parse: fn(&str) -> Option<T>,
-    all: &[T],
+    choices: &[&str],
     bad: &mut impl FnMut(String, &str),
 ) -> Vec<T> {
     let mut out = Vec::new();
@@ -656,86 +656,63 @@ fn parse_names<T: Copy + PartialEq + NamedValue>(
                 "list each value once",
             ),
             Some(v) => out.push(v),
-            None => {
-                let choices: Vec<&str> = all.iter().map(|v| v.name()).collect();
-                bad(
-                    format!("unknown {field} value `{n}`"),
-                    &format!("use some of: {}", choices.join(", ")),
-                );
-            }
+            None => bad(
+                format!("unknown {field} value `{n}`"),
+                &format!("use some of: {}", choices.join(", ")),
+            ),
         }
     }
     out
 }
 
-/// The pack name of a closed-set value.
-trait NamedValue {
-    fn name(&self) -> &'static str;
-}
-
-impl NamedValue for DnsRecord {
-    fn name(&self) -> &'static str {
-        self.as_str()
-    }
-}
-
-impl NamedValue for BinaryFeature {
-    fn name(&self) -> &'static str {
-        self.as_str()
-    }
-}
-
 /// Checks that a rule carries the fields its kind needs and none that belong to other kinds.
 fn check_kind_fields(kind: RuleKind, r: &RawRule, bad: &mut impl FnMut(String, &str)) {
-    let has = |present: bool, field: &str, bad: &mut dyn FnMut(String, &str)| {
-        if present {
+    use RuleKind::{Binary, Dns, File, Ip};
+    // (field, set in this rule, the kinds it belongs to)
+    let fields: [(&str, bool, &[RuleKind]); 7] = [
+        ("paths", !r.paths.is_empty(), &[File]),
+        ("keywords", !r.keywords.is_empty(), &[File]),
+        ("records", !r.records.is_empty(), &[Dns]),
+        ("features", !r.features.is_empty(), &[Binary]),
+        ("ranges", r.ranges.is_some(), &[Ip]),
+        ("regex", r.regex.is_some(), &[File, Dns, Binary]),
+        ("unless", r.unless.is_some(), &[File, Dns, Binary]),
+    ];
+    for (field, set, kinds) in fields {
+        if set && !kinds.contains(&kind) {
             bad(
                 format!("`{field}` does not apply to kind = \"{}\"", kind.as_str()),
                 "remove the field, or change the rule's kind",
             );
         }
-    };
-    let mut bad_dyn = |m: String, h: &str| bad(m, h);
-    if kind != RuleKind::File {
-        has(!r.paths.is_empty(), "paths", &mut bad_dyn);
-        has(!r.keywords.is_empty(), "keywords", &mut bad_dyn);
     }
-    if kind != RuleKind::Dns {
-        has(!r.records.is_empty(), "records", &mut bad_dyn);
-    }
-    if kind != RuleKind::Binary {
-        has(!r.features.is_empty(), "features", &mut bad_dyn);
-    }
-    if kind == RuleKind::Ip {
-        has(r.regex.is_some(), "regex", &mut bad_dyn);
-        has(r.unless.is_some(), "unless", &mut bad_dyn);
-    } else {
-        has(r.ranges.is_some(), "ranges", &mut bad_dyn);
-        if r.regex.is_none() {
-            bad_dyn(
-                "the rule has no regex".to_owned(),
-                "add regex = '...': the pattern the rule looks for",
-            );
-        }
-    }
-    match kind {
-        RuleKind::File if r.keywords.is_empty() => bad_dyn(
-            "a file rule needs keywords".to_owned(),
+    let missing = match kind {
+        File if r.keywords.is_empty() => Some((
+            "a file rule needs keywords",
             "list the literal strings every match contains; they drive the fast prefilter",
-        ),
-        RuleKind::Dns if r.records.is_empty() => bad_dyn(
-            "a dns rule needs records".to_owned(),
+        )),
+        Dns if r.records.is_empty() => Some((
+            "a dns rule needs records",
             "say which record values it matches, e.g. records = [\"mx\"]",
-        ),
-        RuleKind::Binary if r.features.is_empty() => bad_dyn(
-            "a binary rule needs features".to_owned(),
+        )),
+        Binary if r.features.is_empty() => Some((
+            "a binary rule needs features",
             "say which extracted features it matches, e.g. features = [\"signer\", \"company\"]",
-        ),
-        RuleKind::Ip if r.ranges.is_none() => bad_dyn(
-            "an ip rule needs ranges".to_owned(),
+        )),
+        Ip if r.ranges.is_none() => Some((
+            "an ip rule needs ranges",
             "name a file of rules/ip-ranges/, e.g. ranges = \"amazon\"",
-        ),
-        _ => {}
+        )),
+        _ => None,
+    };
+    if let Some((message, hint)) = missing {
+        bad(message.to_owned(), hint);
+    }
+    if kind != Ip && r.regex.is_none() {
+        bad(
+            "the rule has no regex".to_owned(),
+            "add regex = '...': the pattern the rule looks for",
+        );
     }
 }
 

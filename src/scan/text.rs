@@ -157,14 +157,25 @@ fn is_test_file(name: &str) -> bool {
         || (stem.len() > 4 && (stem.ends_with("Test") || stem.ends_with("Tests")))
 }
 
-/// True when the line is a comment in the common syntaxes (`#`, `//`, `/*`, `*`, `--`, `;`,
-/// `<!--`, `REM`): commented-out configuration is a mention, not live use.
+/// True when the line is a comment in the common syntaxes (`#`, `//`, `/*`, `*`, `-- `, `;`,
+/// `<!--`, `REM`): commented-out configuration is a mention, not live use. A line starting with
+/// `--flag` is a continued command line, not an SQL comment.
 pub fn is_comment(line: &[u8]) -> bool {
     let t = line.trim_ascii_start();
-    [&b"#"[..], b"//", b"/*", b"* ", b"--", b";", b"<!--"]
-        .iter()
-        .any(|m| t.starts_with(m))
+    [
+        &b"#"[..],
+        b"//",
+        b"/*",
+        b"* ",
+        b"-- ",
+        b"--\t",
+        b";",
+        b"<!--",
+    ]
+    .iter()
+    .any(|m| t.starts_with(m))
         || t == b"*"
+        || t == b"--"
         || (t.len() >= 4 && t[..4].eq_ignore_ascii_case(b"rem "))
 }
 
@@ -245,6 +256,8 @@ mod tests {
             "image: gcr.io/x #pinned",
             "*.amazonaws.com",
             "remote = \"x\"",
+            "  --image gcr.io/city/app:1.0 \\",
+            "--endpoint-url https://s3.fr-par.scw.cloud",
         ] {
             assert!(!is_comment(l.as_bytes()), "{l}");
         }
