@@ -3,7 +3,7 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::rules::{Rule, RuleSet, Strength};
+use crate::rules::{BinaryFeature, Rule, RuleSet, Strength};
 
 /// Where a finding was seen.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -16,13 +16,22 @@ pub enum Location {
         line: u64,
         column: u64,
     },
+    /// A feature of a binary. The path may lead into archives: `app.war!/WEB-INF/lib/x.jar!/a/B.class`.
+    Binary {
+        path: String,
+        /// Which extracted feature matched (library, signer, string, ...).
+        feature: BinaryFeature,
+        /// Byte offset of an embedded string in the binary.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        offset: Option<u64>,
+    },
 }
 
 impl Location {
     /// The path or name a person looks for.
     pub fn path(&self) -> &str {
         match self {
-            Self::File { path, .. } => path,
+            Self::File { path, .. } | Self::Binary { path, .. } => path,
         }
     }
 }
@@ -104,8 +113,13 @@ pub enum ErrorKind {
     Walk,
     /// The file is larger than the size cap and was skipped.
     TooLarge,
-    /// The input asks for a scanner this version does not have yet.
+    /// The input asks for a scanner this version does not have yet, or uses a feature sovscan
+    /// cannot read (an encrypted archive member).
     Unsupported,
+    /// A binary or archive could not be parsed (truncated, corrupt, hostile).
+    Malformed,
+    /// An archive limit was hit (nesting depth, total size, entry count, compression ratio).
+    Limit,
 }
 
 impl ErrorKind {
@@ -117,6 +131,8 @@ impl ErrorKind {
             Self::Walk => "walk",
             Self::TooLarge => "too-large",
             Self::Unsupported => "unsupported",
+            Self::Malformed => "malformed",
+            Self::Limit => "limit",
         }
     }
 }
@@ -151,6 +167,8 @@ mod tests {
             ErrorKind::Walk,
             ErrorKind::TooLarge,
             ErrorKind::Unsupported,
+            ErrorKind::Malformed,
+            ErrorKind::Limit,
         ] {
             assert_eq!(serde_json::to_value(k).expect("serialise"), k.as_str());
         }

@@ -14,6 +14,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::error::{Error, ExitStatus};
 use crate::report::{self, Format, Report};
+use crate::scan::archive::ArchiveLimits;
 use crate::scan::files::{DEFAULT_MAX_FILE_SIZE, FileScanOptions};
 
 /// Measure how far an organisation depends on vendors outside its trusted jurisdictions.
@@ -48,6 +49,18 @@ pub struct ReportArgs {
     /// Skip (and report) files larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
+    /// Archives nested deeper than N are not opened (a file on disk is depth 0).
+    #[arg(long, value_name = "N", default_value_t = ArchiveLimits::default().max_depth)]
+    pub max_archive_depth: u32,
+    /// Stop reading an archive after this many uncompressed bytes, nested members included.
+    #[arg(long, value_name = "BYTES", default_value_t = ArchiveLimits::default().max_total_bytes)]
+    pub max_archive_bytes: u64,
+    /// Stop reading an archive after this many members, nested members included.
+    #[arg(long, value_name = "N", default_value_t = ArchiveLimits::default().max_entries)]
+    pub max_archive_entries: u64,
+    /// Skip archive members (and stop streams) over 1 MiB that expand more than N times.
+    #[arg(long, value_name = "N", default_value_t = ArchiveLimits::default().max_ratio)]
+    pub max_compression_ratio: u64,
     /// Worker threads (0: one per core).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
@@ -68,6 +81,13 @@ impl ReportArgs {
             exclude: self.exclude.clone(),
             max_file_size: self.max_file_size,
             threads: self.threads,
+            archives: ArchiveLimits {
+                max_depth: self.max_archive_depth,
+                max_total_bytes: self.max_archive_bytes,
+                max_entries: self.max_archive_entries,
+                max_ratio: self.max_compression_ratio,
+                ..ArchiveLimits::default()
+            },
         }
     }
 

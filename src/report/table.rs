@@ -19,9 +19,14 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let s = &report.stats;
     writeln!(
         out,
-        "Scanned {} file(s), {}; {} skipped (size cap), {} binary; {} error(s).",
+        "Scanned {} text file(s), {}; {} binaries, {} archive(s) with {} member(s), {}; \
+         {} skipped (size cap), {} other binary; {} error(s).",
         s.files_scanned,
         human_bytes(s.bytes_scanned),
+        s.binaries_scanned,
+        s.archives_scanned,
+        s.archive_members,
+        human_bytes(s.binary_bytes),
         s.files_skipped,
         s.files_binary,
         report.errors.len()
@@ -111,6 +116,14 @@ fn write_org(org: &OrganisationReport, out: &mut dyn Write) -> io::Result<()> {
             crate::finding::Location::File { path, line, column } => {
                 format!("{path}:{line}:{column}")
             }
+            crate::finding::Location::Binary {
+                path,
+                feature,
+                offset,
+            } => match offset {
+                Some(o) => format!("{path} ({feature} at {o:#x})"),
+                None => format!("{path} ({feature})"),
+            },
         };
         writeln!(out, "  {:<8} {:<34} {loc}", f.strength.as_str(), f.rule)?;
         writeln!(out, "           {}", f.evidence)?;

@@ -6,7 +6,7 @@
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
-use super::{Problem, Rule, RuleKind};
+use super::{BinaryFeature, Problem, Rule, RuleKind};
 
 /// Finds which file rules apply to a path and which are worth running on a text.
 #[derive(Debug)]
@@ -100,6 +100,16 @@ impl FileMatcher {
         self.file_rules.is_empty()
     }
 
+    /// Marks the rules without path globs (host names, URLs, key shapes): those that apply to
+    /// any text, the strings of a binary included.
+    pub fn everywhere(&self, mask: &mut Vec<bool>) {
+        mask.clear();
+        mask.resize(self.rule_count, false);
+        for &i in &self.everywhere {
+            mask[i] = true;
+        }
+    }
+
     /// Marks the rules whose path globs accept `rel_path` (forward slashes); returns whether any did.
     pub fn applicable(&self, rel_path: &str, mask: &mut Vec<bool>) -> bool {
         mask.clear();
@@ -159,4 +169,48 @@ fn set_problem(e: &globset::Error) -> Problem {
         format!("cannot build glob set: {e}"),
         "check the path globs",
     )
+}
+
+/// Finds which `kind = "binary"` rules match a feature value: one regex set per feature.
+#[derive(Debug)]
+pub struct BinaryMatcher {
+    /// Per feature (in `BinaryFeature::NAMES` order): the set and, per pattern, its rule index.
+    sets: Vec<(regex::bytes::RegexSet, Vec<usize>)>,
+}
+
+impl BinaryMatcher {
+    pub(super) fn build(rules: &[Rule]) -> Result<Self, Problem> {
+        let mut sets = Vec::new();
+        for name in BinaryFeature::NAMES {
+            let feature = BinaryFeature::parse(name);
+            let (mut patterns, mut owners) = (Vec::new(), Vec::new());
+            for (i, rule) in rules.iter().enumerate() {
+                if rule.kind == RuleKind::Binary && feature.is_some_and(|f| rule.features.contains(&f)) {
+                    if let Some(re) = rule.regex() {
+                        patterns.push(re.as_str().to_owned());
+                        owners.push(i);
+                    }
+                }
+            }
+            let set = regex::bytes::RegexSet::new(&patterns).map_err(|e| {
+                Problem::structure("rules", None, format!("binary rule set for `{name}`: {e}"), "check the binary rules' regexes")
+            })?;
+            sets.push((set, owners));
+        }
+        Ok(Self { sets })
+    }
+
+    /// True when some rule matches this feature.
+    pub fn wants(&self, feature: BinaryFeature) -> bool {
+        !self.sets[feature as usize].1.is_empty()
+    }
+
+    /// Indices of the rules that match `value` as `feature`, in rule order.
+    pub fn matches(&self, feature: BinaryFeature, value: &[u8]) -> Vec<usize> {
+        let (set, owners) = &self.sets[feature as usize];
+        if owners.is_empty() {
+            return Vec::new();
+        }
+        set.matches(value).iter().map(|p| owners[p]).collect()
+    }
 }

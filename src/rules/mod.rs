@@ -18,7 +18,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 pub use builtin::sources as builtin_sources;
-pub use compile::FileMatcher;
+pub use compile::{BinaryMatcher, FileMatcher};
 pub use ip::IpRanges;
 pub use validate::{Problem, ProblemKind, RulePackError};
 
@@ -65,6 +65,12 @@ named_set! {
         Used = "used",
         /// The organisation runs on the service (deployed infrastructure, mail, identity).
         Primary = "primary",
+    }
+}
+
+impl fmt::Display for BinaryFeature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -238,6 +244,7 @@ pub struct RuleSet {
     /// The IP-range lists, by name.
     pub ip_ranges: Vec<Arc<IpRanges>>,
     files: FileMatcher,
+    binaries: BinaryMatcher,
 }
 
 /// One pack source: where it came from and its text.
@@ -326,18 +333,25 @@ impl RuleSet {
     ) -> Result<Self, RulePackError> {
         let v = validate::validate(sources, problems, examples)?;
         let files = FileMatcher::build(&v.rules).map_err(|p| RulePackError::new(vec![p]))?;
+        let binaries = BinaryMatcher::build(&v.rules).map_err(|p| RulePackError::new(vec![p]))?;
         Ok(Self {
             vendors: v.vendors,
             categories: v.categories,
             rules: v.rules,
             ip_ranges: v.ip_ranges,
             files,
+            binaries,
         })
     }
 
     /// The matcher for `kind = "file"` rules.
     pub fn file_matcher(&self) -> &FileMatcher {
         &self.files
+    }
+
+    /// The matcher for `kind = "binary"` rules.
+    pub fn binary_matcher(&self) -> &BinaryMatcher {
+        &self.binaries
     }
 
     /// Looks up a rule by id.

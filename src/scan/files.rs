@@ -4,14 +4,14 @@
 //! only the findings, so memory does not grow with the tree. `.git` is skipped, `.gitignore`
 //! is honoured even outside a repository, and hidden files (`.env`, `.github/`) are scanned.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use ignore::{WalkBuilder, WalkState, overrides::OverrideBuilder};
 
-use super::Stats;
-use super::text::{looks_binary, scan_text};
+use super::archive::ArchiveLimits;
+use super::content::{Context, scan_file};
+use super::{Output, Stats};
 use crate::finding::{ErrorKind, Finding, ScanError};
 use crate::rules::RuleSet;
 
@@ -27,6 +27,8 @@ pub struct FileScanOptions {
     pub max_file_size: u64,
     /// Worker threads; 0 picks the number of cores.
     pub threads: usize,
+    /// Limits on archives.
+    pub archives: ArchiveLimits,
 }
 
 impl Default for FileScanOptions {
@@ -35,6 +37,7 @@ impl Default for FileScanOptions {
             exclude: Vec::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             threads: 0,
+            archives: ArchiveLimits::default(),
         }
     }
 }
@@ -82,14 +85,6 @@ pub fn scan_paths(
     Ok(out)
 }
 
-/// Shared between walker threads.
-#[derive(Default)]
-struct Sink {
-    findings: Vec<Finding>,
-    errors: Vec<ScanError>,
-    stats: Stats,
-}
-
 fn scan_root(
     root: &Path,
     prefix: bool,
@@ -97,33 +92,32 @@ fn scan_root(
     rules: &RuleSet,
 ) -> Result<FileScan, FileScanError> {
     let walker = build_walker(root, opts)?;
-    let sink = Mutex::new(Sink::default());
+    let sink = Mutex::new(Output::default());
+    let cx = Context {
+        rules,
+        limits: &opts.archives,
+        max_file_size: opts.max_file_size,
+    };
     // Stat the root once here, not once per file.
     let display_root = (prefix && root.is_dir()).then_some(root);
     walker.run(|| {
         Box::new(|entry| {
-            let mut local = Sink::default();
+            let mut local = Output::default();
             match entry {
                 Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
                     visit_file(
+                        &cx,
                         e.path(),
                         &rel_path(root, display_root, e.path()),
-                        opts,
-                        rules,
                         &mut local,
                     );
                 }
                 Ok(_) => {}
                 Err(err) => local.errors.push(walk_error(root, &err)),
             }
-            if !local.findings.is_empty()
-                || !local.errors.is_empty()
-                || local.stats != Stats::default()
-            {
+            if !local.is_empty() {
                 let mut s = sink.lock().unwrap_or_else(|p| p.into_inner());
-                s.findings.append(&mut local.findings);
-                s.errors.append(&mut local.errors);
-                s.stats.add(&local.stats);
+                s.append(&mut local);
             }
             WalkState::Continue
         })
@@ -169,42 +163,20 @@ fn build_walker(
     Ok(b.build_parallel())
 }
 
-/// Reads and matches one file, recording what happened in `sink`.
-fn visit_file(path: &Path, rel: &str, opts: &FileScanOptions, rules: &RuleSet, sink: &mut Sink) {
-    let io_error = |e: std::io::Error| ScanError {
-        kind: ErrorKind::Io,
-        path: rel.to_owned(),
-        message: e.to_string(),
-    };
+/// Opens one file and hands it to the content router, recording what happened in `out`.
+fn visit_file(cx: &Context, path: &Path, rel: &str, out: &mut Output) {
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
-        Err(e) => return sink.errors.push(io_error(e)),
+        Err(e) => {
+            return out.errors.push(ScanError {
+                kind: ErrorKind::Io,
+                path: rel.to_owned(),
+                message: e.to_string(),
+            });
+        }
     };
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-    if len > opts.max_file_size {
-        sink.stats.files_skipped += 1;
-        sink.errors.push(ScanError {
-            kind: ErrorKind::TooLarge,
-            path: rel.to_owned(),
-            message: format!(
-                "file is {len} bytes, over the {} byte cap (raise it with --max-file-size)",
-                opts.max_file_size
-            ),
-        });
-        return;
-    }
-    // Read at most the cap, even if the file grew since the metadata call.
-    let mut bytes = Vec::with_capacity(len as usize);
-    if let Err(e) = file.take(opts.max_file_size).read_to_end(&mut bytes) {
-        return sink.errors.push(io_error(e));
-    }
-    if looks_binary(&bytes) {
-        sink.stats.files_binary += 1;
-        return;
-    }
-    sink.stats.files_scanned += 1;
-    sink.stats.bytes_scanned += bytes.len() as u64;
-    sink.findings.extend(scan_text(rules, rel, &bytes));
+    scan_file(cx, file, len, rel, out);
 }
 
 /// The path as reports show it: relative to the root, with '/' separators; when several roots

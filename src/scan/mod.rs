@@ -4,6 +4,9 @@
 //! [`Finding`]: crate::Finding
 //! [`ScanError`]: crate::ScanError
 
+pub mod archive;
+pub mod binary;
+pub mod content;
 pub mod files;
 pub mod text;
 
@@ -18,8 +21,16 @@ pub struct Stats {
     pub bytes_scanned: u64,
     /// Files skipped for being over the size cap (each is also in `errors`).
     pub files_skipped: u64,
-    /// Files skipped because their content is binary (the binary scanner will take them).
+    /// Files skipped because their content is binary in a format sovscan does not read.
     pub files_binary: u64,
+    /// Executables, libraries and class files whose features were extracted.
+    pub binaries_scanned: u64,
+    /// Archives opened (nested ones included).
+    pub archives_scanned: u64,
+    /// Archive members read.
+    pub archive_members: u64,
+    /// Bytes of binaries and archives read (compressed size for archives on disk).
+    pub binary_bytes: u64,
 }
 
 impl Stats {
@@ -29,5 +40,32 @@ impl Stats {
         self.bytes_scanned += other.bytes_scanned;
         self.files_skipped += other.files_skipped;
         self.files_binary += other.files_binary;
+        self.binaries_scanned += other.binaries_scanned;
+        self.archives_scanned += other.archives_scanned;
+        self.archive_members += other.archive_members;
+        self.binary_bytes += other.binary_bytes;
+    }
+}
+
+/// What a scanner produced: findings, per-input errors and counters.
+#[derive(Debug, Default)]
+pub struct Output {
+    pub findings: Vec<crate::Finding>,
+    pub errors: Vec<crate::ScanError>,
+    pub stats: Stats,
+}
+
+impl Output {
+    /// True when nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.findings.is_empty() && self.errors.is_empty() && self.stats == Stats::default()
+    }
+
+    /// Moves `other`'s contents into this one.
+    pub fn append(&mut self, other: &mut Output) {
+        self.findings.append(&mut other.findings);
+        self.errors.append(&mut other.errors);
+        self.stats.add(&other.stats);
+        other.stats = Stats::default();
     }
 }
