@@ -102,3 +102,107 @@ fn scan_text_single_file(bencher: divan::Bencher<'_, '_>) {
         .counter(divan::counter::BytesCount::new(text.len()))
         .bench(|| sovscan::scan::text::scan_text(rules, "main.tf", text.as_bytes()).len());
 }
+
+/// A real ELF on every machine: this benchmark's own executable (with debug info, tens of MB).
+static SELF_EXE: LazyLock<Vec<u8>> =
+    LazyLock::new(|| fs::read(std::env::current_exe().expect("current exe")).expect("read exe"));
+
+#[divan::bench(sample_count = 10, threads = false)]
+fn binary_extract_and_match(bencher: divan::Bencher<'_, '_>) {
+    use sovscan::scan::binary::{self, Format};
+    let rules = &*RULES;
+    let exe = &*SELF_EXE;
+    bencher
+        .counter(divan::counter::BytesCount::new(exe.len()))
+        .bench(|| {
+            let ex = binary::extract(rules, Format::Elf, exe).expect("own ELF parses");
+            binary::findings(rules, "bench", &ex).len()
+        });
+}
+
+#[divan::bench(sample_count = 10, threads = false)]
+fn binary_dotted_strings(bencher: divan::Bencher<'_, '_>) {
+    let exe = &*SELF_EXE;
+    bencher
+        .counter(divan::counter::BytesCount::new(exe.len()))
+        .bench(|| {
+            let mut out = Vec::new();
+            sovscan::scan::binary::strings::dotted_strings(exe, 20_000, &mut out);
+            out.len()
+        });
+}
+
+/// 1,000 text files of 8 KiB (one in ten with a vendor hit) plus the benchmark's own ELF, as a
+/// deflated zip and as a gzipped tarball. Counted in uncompressed bytes.
+struct Archives {
+    zip: Vec<u8>,
+    tgz: Vec<u8>,
+    uncompressed: u64,
+}
+
+static ARCHIVES: LazyLock<Archives> = LazyLock::new(|| {
+    use std::io::Write;
+    let mut members: Vec<(String, Vec<u8>)> = (0..1_000)
+        .map(|i| {
+            let mut text = filler(i);
+            if i % 10 == 0 {
+                text.push_str("endpoint = \"https://bucket.s3.eu-west-1.amazonaws.com\"\n");
+            }
+            (format!("app/conf{i}.yaml"), text.into_bytes())
+        })
+        .collect();
+    members.push(("app/bin/tool".to_owned(), SELF_EXE.clone()));
+    let uncompressed = members.iter().map(|(_, d)| d.len() as u64).sum();
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in &members {
+        z.start_file(name.as_str(), opts).expect("zip entry");
+        z.write_all(data).expect("zip write");
+    }
+    let zip = z.finish().expect("zip").into_inner();
+    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let mut t = tar::Builder::new(gz);
+    for (name, data) in &members {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        t.append_data(&mut h, name, data.as_slice())
+            .expect("tar entry");
+    }
+    let tgz = t.into_inner().expect("tar").finish().expect("gzip");
+    Archives {
+        zip,
+        tgz,
+        uncompressed,
+    }
+});
+
+fn bench_archive(bencher: divan::Bencher<'_, '_>, name: &str, bytes: &[u8]) {
+    use sovscan::scan::archive::ArchiveLimits;
+    use sovscan::scan::content::{Context, scan_bytes};
+    let limits = ArchiveLimits::default();
+    let cx = Context {
+        rules: &RULES,
+        limits: &limits,
+        max_file_size: 10 << 20,
+    };
+    bencher
+        .counter(divan::counter::BytesCount::new(ARCHIVES.uncompressed))
+        .bench(|| {
+            let out = scan_bytes(&cx, name, bytes);
+            assert_eq!(out.stats.archive_members, 1_001);
+            out.findings.len()
+        });
+}
+
+#[divan::bench(sample_count = 10, threads = false)]
+fn archive_zip(bencher: divan::Bencher<'_, '_>) {
+    bench_archive(bencher, "bundle.zip", &ARCHIVES.zip);
+}
+
+#[divan::bench(sample_count = 10, threads = false)]
+fn archive_tar_gz(bencher: divan::Bencher<'_, '_>) {
+    bench_archive(bencher, "bundle.tar.gz", &ARCHIVES.tgz);
+}

@@ -24,7 +24,11 @@ fn run(cmd: &mut Command) {
 /// Builds `libaws-cpp-sdk-sqs.so` and an executable linked to it, embedding endpoint strings in
 /// ASCII and (with 16-bit wchar_t) UTF-16LE. Returns the executable's path.
 fn build_elf(dir: &Path) -> std::path::PathBuf {
-    fs::write(dir.join("sqs.c"), "int aws_sqs_send(const char *q) { return q[0]; }\n").expect("write");
+    fs::write(
+        dir.join("sqs.c"),
+        "int aws_sqs_send(const char *q) { return q[0]; }\n",
+    )
+    .expect("write");
     fs::write(
         dir.join("main.c"),
         r#"#include <stdio.h>
@@ -40,14 +44,21 @@ int main(int argc, char **argv) { (void)argv; puts(hosts[argc % 2]); printf("%d\
         .current_dir(dir)
         .args(["-shared", "-fPIC", "-o", "libaws-cpp-sdk-sqs.so", "sqs.c"])
         .arg("-Wl,-soname,libaws-cpp-sdk-sqs.so"));
-    run(Command::new("gcc")
-        .current_dir(dir)
-        .args(["-fshort-wchar", "-o", "uploader", "main.c", "-L.", "-laws-cpp-sdk-sqs"]));
+    run(Command::new("gcc").current_dir(dir).args([
+        "-fshort-wchar",
+        "-o",
+        "uploader",
+        "main.c",
+        "-L.",
+        "-laws-cpp-sdk-sqs",
+    ]));
     dir.join("uploader")
 }
 
 fn findings(report: &Value) -> &Vec<Value> {
-    report["organisations"][0]["findings"].as_array().expect("findings")
+    report["organisations"][0]["findings"]
+        .as_array()
+        .expect("findings")
 }
 
 /// (rule, strength, location path, feature) of every binary finding, sorted.
@@ -60,7 +71,10 @@ fn binary_hits(report: &Value) -> Vec<(String, String, String, String)> {
                 f["rule"].as_str().expect("rule").to_owned(),
                 f["strength"].as_str().expect("strength").to_owned(),
                 f["location"]["path"].as_str().expect("path").to_owned(),
-                f["location"]["feature"].as_str().expect("feature").to_owned(),
+                f["location"]["feature"]
+                    .as_str()
+                    .expect("feature")
+                    .to_owned(),
             )
         })
         .collect();
@@ -92,10 +106,30 @@ fn elf_libraries_and_ascii_and_utf16_endpoints() {
     assert_eq!(
         binary_hits(&report),
         [
-            ("aws-binary-sdk-service".into(), "used".into(), "uploader".into(), "library".into()),
-            ("aws-endpoint-hostname".into(), "used".into(), "uploader".into(), "string".into()),
-            ("entra-id-login-endpoint".into(), "used".into(), "uploader".into(), "string".into()),
-            ("openai-api-endpoint".into(), "used".into(), "uploader".into(), "string".into()),
+            (
+                "aws-binary-sdk-service".into(),
+                "used".into(),
+                "uploader".into(),
+                "library".into()
+            ),
+            (
+                "aws-endpoint-hostname".into(),
+                "used".into(),
+                "uploader".into(),
+                "string".into()
+            ),
+            (
+                "entra-id-login-endpoint".into(),
+                "used".into(),
+                "uploader".into(),
+                "string".into()
+            ),
+            (
+                "openai-api-endpoint".into(),
+                "used".into(),
+                "uploader".into(),
+                "string".into()
+            ),
         ]
     );
     let stats = &report["stats"];
@@ -107,14 +141,19 @@ fn elf_libraries_and_ascii_and_utf16_endpoints() {
 fn rust_auditable_section_names_crates() {
     let dir = tempfile::tempdir().expect("tempdir");
     fs::write(dir.path().join("m.c"), "int main(void) { return 0; }\n").expect("write");
-    run(Command::new("gcc").current_dir(dir.path()).args(["-o", "app", "m.c"]));
+    run(Command::new("gcc")
+        .current_dir(dir.path())
+        .args(["-o", "app", "m.c"]));
     let json = br#"{"packages":[{"name":"app","version":"0.1.0","source":"local","root":true},{"name":"aws-sdk-dynamodb","version":"1.50.0","source":"crates.io"},{"name":"cc","version":"1.2.0","source":"crates.io","kind":"build"}]}"#;
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
     z.write_all(json).expect("compress");
     fs::write(dir.path().join("deps.z"), z.finish().expect("compress")).expect("write");
-    run(Command::new("objcopy")
-        .current_dir(dir.path())
-        .args(["--add-section", ".dep-v0=deps.z", "app", "app-audited"]));
+    run(Command::new("objcopy").current_dir(dir.path()).args([
+        "--add-section",
+        ".dep-v0=deps.z",
+        "app",
+        "app-audited",
+    ]));
     only(dir.path(), &["app-audited"]);
     let report = scan_json(dir.path(), &[]);
     assert_eq!(
@@ -139,13 +178,24 @@ int main(int argc, char **argv) { (void)argv; puts(backends[argc % 4]); return 0
 "#,
     )
     .expect("write");
-    run(Command::new("gcc").current_dir(dir.path()).args(["-o", "backup", "backup.c"]));
+    run(Command::new("gcc")
+        .current_dir(dir.path())
+        .args(["-o", "backup", "backup.c"]));
     only(dir.path(), &["backup"]);
     let report = scan_json(dir.path(), &[]);
-    assert_eq!(vendors(&report), ["aws", "backblaze", "microsoft", "scaleway"]);
+    assert_eq!(
+        vendors(&report),
+        ["aws", "backblaze", "microsoft", "scaleway"]
+    );
     for f in findings(&report) {
         assert_eq!(f["strength"], "present", "{f}");
-        assert!(f["evidence"].as_str().expect("evidence").contains("capability"), "{f}");
+        assert!(
+            f["evidence"]
+                .as_str()
+                .expect("evidence")
+                .contains("capability"),
+            "{f}"
+        );
     }
 }
 
@@ -153,7 +203,7 @@ int main(int argc, char **argv) { (void)argv; puts(backends[argc % 4]); return 0
 fn macho_thin(dylib: &str) -> Vec<u8> {
     let mut name = dylib.as_bytes().to_vec();
     name.push(0);
-    while (24 + name.len()) % 8 != 0 {
+    while !(24 + name.len()).is_multiple_of(8) {
         name.push(0);
     }
     let cmdsize = 24 + name.len() as u32;
@@ -176,7 +226,15 @@ fn macho_thin_and_fat_dylibs() {
     // Fat: one x86_64 slice at offset 4096.
     let slice = macho_thin("/opt/oracle/instantclient/libclntsh.so.21.1");
     let mut fat = Vec::new();
-    for v in [0xcafe_babe_u32, 1, 0x0100_0007, 3, 4096, slice.len() as u32, 12] {
+    for v in [
+        0xcafe_babe_u32,
+        1,
+        0x0100_0007,
+        3,
+        4096,
+        slice.len() as u32,
+        12,
+    ] {
         fat.extend(v.to_be_bytes());
     }
     fat.resize(4096, 0);
@@ -186,8 +244,18 @@ fn macho_thin_and_fat_dylibs() {
     assert_eq!(
         binary_hits(&report),
         [
-            ("aws-binary-sdk-service".into(), "used".into(), "thin".into(), "library".into()),
-            ("oracle-client-library-binary".into(), "used".into(), "fat".into(), "library".into()),
+            (
+                "aws-binary-sdk-service".into(),
+                "used".into(),
+                "thin".into(),
+                "library".into()
+            ),
+            (
+                "oracle-client-library-binary".into(),
+                "used".into(),
+                "fat".into(),
+                "library".into()
+            ),
         ]
     );
 }
@@ -223,17 +291,29 @@ fn nested_archives_report_evidence_paths_through_every_level() {
     only(dir.path(), &[]);
     let whl = zip_bytes(&[
         ("acme/_native.so", &elf),
-        ("acme-1.0.dist-info/METADATA", b"Name: acme\nHome-page: https://acme.s3.amazonaws.com/\n"),
+        (
+            "acme-1.0.dist-info/METADATA",
+            b"Name: acme\nHome-page: https://acme.s3.amazonaws.com/\n",
+        ),
     ]);
     fs::write(dir.path().join("acme-1.0-py3-none-any.whl"), &whl).expect("write");
-    let tgz = tar_gz_bytes(&[("bundle/wheels/acme.whl", &whl), ("bundle/run.sh", b"#!/bin/sh\n")]);
+    let tgz = tar_gz_bytes(&[
+        ("bundle/wheels/acme.whl", &whl),
+        ("bundle/run.sh", b"#!/bin/sh\n"),
+    ]);
     let outer = zip_bytes(&[("delivery/bundle.tar.gz", &tgz)]);
     fs::write(dir.path().join("delivery.zip"), &outer).expect("write");
     let report = scan_json(dir.path(), &[]);
     let paths: Vec<String> = binary_hits(&report).into_iter().map(|h| h.2).collect();
-    assert!(paths.contains(&"acme-1.0-py3-none-any.whl!/acme/_native.so".to_owned()), "{paths:?}");
     assert!(
-        paths.contains(&"delivery.zip!/delivery/bundle.tar.gz!/bundle/wheels/acme.whl!/acme/_native.so".to_owned()),
+        paths.contains(&"acme-1.0-py3-none-any.whl!/acme/_native.so".to_owned()),
+        "{paths:?}"
+    );
+    assert!(
+        paths.contains(
+            &"delivery.zip!/delivery/bundle.tar.gz!/bundle/wheels/acme.whl!/acme/_native.so"
+                .to_owned()
+        ),
         "{paths:?}"
     );
     // Text inside an archive is the packager's: a mention at most.
@@ -270,7 +350,9 @@ fn debian_package_members_are_scanned() {
     let report = scan_json(out_dir.path(), &[]);
     let paths: Vec<String> = binary_hits(&report).into_iter().map(|h| h.2).collect();
     assert!(
-        paths.iter().all(|p| p == "uploader_1.0_amd64.deb!/data.tar.xz!/usr/bin/uploader"),
+        paths
+            .iter()
+            .all(|p| p == "uploader_1.0_amd64.deb!/data.tar.xz!/usr/bin/uploader"),
         "{paths:?}"
     );
     assert_eq!(vendors(&report), ["aws", "microsoft", "openai"]);
@@ -303,15 +385,25 @@ fn corrupt_and_truncated_inputs_become_errors_and_the_scan_goes_on() {
 }
 
 fn limit_errors(report: &Value) -> Vec<(String, String)> {
-    error_pairs(report).into_iter().filter(|(k, _)| k == "limit").collect()
+    error_pairs(report)
+        .into_iter()
+        .filter(|(k, _)| k == "limit")
+        .collect()
 }
 
 #[test]
 fn zip_bomb_entries_are_skipped_and_reported() {
     let dir = tempfile::tempdir().expect("tempdir");
     let zeros = vec![0u8; 64 << 20];
-    let bomb = zip_bytes(&[("zeros.bin", &zeros), ("conf/app.env", b"S3=https://x.s3.amazonaws.com\n")]);
-    assert!(bomb.len() < 200_000, "deflate squeezes 64 MiB of zeros to {} bytes", bomb.len());
+    let bomb = zip_bytes(&[
+        ("zeros.bin", &zeros),
+        ("conf/app.env", b"S3=https://x.s3.amazonaws.com\n"),
+    ]);
+    assert!(
+        bomb.len() < 200_000,
+        "deflate squeezes 64 MiB of zeros to {} bytes",
+        bomb.len()
+    );
     fs::write(dir.path().join("bomb.zip"), &bomb).expect("write");
     let gz_bomb = {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
@@ -329,7 +421,11 @@ fn zip_bomb_entries_are_skipped_and_reported() {
         ]
     );
     // The harmless member of the bomb zip is still read.
-    assert!(findings(&report).iter().any(|f| f["location"]["path"] == "bomb.zip!/conf/app.env"));
+    assert!(
+        findings(&report)
+            .iter()
+            .any(|f| f["location"]["path"] == "bomb.zip!/conf/app.env")
+    );
 }
 
 #[test]
@@ -349,16 +445,26 @@ fn depth_entry_and_size_limits_are_reported() {
     assert!(limit_errors(&report).is_empty());
     assert_eq!(findings(&report).len(), 1);
 
-    let many: Vec<(String, Vec<u8>)> =
-        (0..20).map(|i| (format!("f{i:02}.txt"), b"x".to_vec())).collect();
-    let refs: Vec<(&str, &[u8])> = many.iter().map(|(n, d)| (n.as_str(), d.as_slice())).collect();
+    let many: Vec<(String, Vec<u8>)> = (0..20)
+        .map(|i| (format!("f{i:02}.txt"), b"x".to_vec()))
+        .collect();
+    let refs: Vec<(&str, &[u8])> = many
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.as_slice()))
+        .collect();
     let dir2 = tempfile::tempdir().expect("tempdir");
     fs::write(dir2.path().join("many.zip"), zip_bytes(&refs)).expect("write");
     let report = scan_json(dir2.path(), &["--max-archive-entries", "5"]);
-    assert_eq!(limit_errors(&report), [("limit".into(), "many.zip!/f05.txt".into())]);
+    assert_eq!(
+        limit_errors(&report),
+        [("limit".into(), "many.zip!/f05.txt".into())]
+    );
     assert_eq!(report["stats"]["archive_members"], 5);
     let report = scan_json(dir2.path(), &["--max-archive-bytes", "10"]);
-    assert_eq!(limit_errors(&report), [("limit".into(), "many.zip!/f10.txt".into())]);
+    assert_eq!(
+        limit_errors(&report),
+        [("limit".into(), "many.zip!/f10.txt".into())]
+    );
 }
 
 /// Copies committed fixtures into a fresh directory (outside `fixtures/`, whose findings are
@@ -391,18 +497,40 @@ fn signed_pe_with_version_info_delay_imports_and_strings() {
     assert_eq!(
         binary_hits(&report),
         [
-            ("aws-endpoint-hostname".into(), "used".into(), exe.clone(), "string".into()),
-            ("entra-id-login-endpoint".into(), "used".into(), exe.clone(), "string".into()),
+            (
+                "aws-endpoint-hostname".into(),
+                "used".into(),
+                exe.clone(),
+                "string".into()
+            ),
+            (
+                "entra-id-login-endpoint".into(),
+                "used".into(),
+                exe.clone(),
+                "string".into()
+            ),
             // The vendor's own product, signed by the vendor: the organisation runs it.
-            ("nordlicht-agent-product".into(), "primary".into(), exe.clone(), "product".into()),
-            ("nordlicht-publisher".into(), "used".into(), exe.clone(), "signer".into()),
+            (
+                "nordlicht-agent-product".into(),
+                "primary".into(),
+                exe.clone(),
+                "product".into()
+            ),
+            (
+                "nordlicht-publisher".into(),
+                "used".into(),
+                exe,
+                "signer".into()
+            ),
         ]
     );
     // The Authenticode subject as an RFC 4514 string (last RDN first: make.sh's openssl -subj
     // stored CN first, so C comes first here), then the VERSIONINFO company.
     assert_eq!(
         evidence_of(&report, "nordlicht-publisher"),
-        ["signer: C=DE,L=Kiel,O=Nordlicht Software GmbH,CN=Nordlicht Software GmbH (+1 more: Nordlicht Software GmbH)"]
+        [
+            "signer: C=DE,L=Kiel,O=Nordlicht Software GmbH,CN=Nordlicht Software GmbH (+1 more: Nordlicht Software GmbH)"
+        ]
     );
     assert_eq!(
         evidence_of(&report, "entra-id-login-endpoint"),
@@ -423,14 +551,23 @@ fn pe_delay_imports_are_libraries() {
             "features = [\"product\"]\nregex = '^Nordlicht Agent$'",
             "features = [\"library\"]\nregex = '(?i)^crypt32\\.dll$'",
         )
-        .replace("match = ['Nordlicht Agent']", "match = ['crypt32.dll', 'CRYPT32.DLL']")
+        .replace(
+            "match = ['Nordlicht Agent']",
+            "match = ['crypt32.dll', 'CRYPT32.DLL']",
+        )
         .replace(
             "no_match = ['Nordlicht Agent Helper', 'Nordlicht sync agent']",
             "no_match = ['crypt32.dll.bak', 'kernel32.dll']",
         );
     fs::write(pack.path().join("vendors/nordlicht.toml"), text).expect("write pack");
-    let report = scan_json(dir.path(), &["--rules", pack.path().to_str().expect("utf-8")]);
-    assert_eq!(evidence_of(&report, "nordlicht-agent-product"), ["library: crypt32.dll"]);
+    let report = scan_json(
+        dir.path(),
+        &["--rules", pack.path().to_str().expect("utf-8")],
+    );
+    assert_eq!(
+        evidence_of(&report, "nordlicht-agent-product"),
+        ["library: crypt32.dll"]
+    );
 }
 
 #[test]
@@ -442,7 +579,10 @@ fn dotnet_assembly_references() {
         evidence_of(&report, "aws-binary-sdk-core"),
         ["package: AWSSDK.Core (+1 more: AWSSDK.S3)"]
     );
-    assert_eq!(evidence_of(&report, "azure-binary-sdk"), ["package: Azure.Storage.Blobs"]);
+    assert_eq!(
+        evidence_of(&report, "azure-binary-sdk"),
+        ["package: Azure.Storage.Blobs"]
+    );
 }
 
 #[test]
@@ -451,7 +591,12 @@ fn go_build_info_modules() {
     let report = scan_json(dir.path(), &[]);
     assert_eq!(
         binary_hits(&report),
-        [("aws-binary-sdk-core".into(), "present".into(), "uploader".into(), "module".into())]
+        [(
+            "aws-binary-sdk-core".into(),
+            "present".into(),
+            "uploader".into(),
+            "module".into()
+        )]
     );
     assert_eq!(
         evidence_of(&report, "aws-binary-sdk-core"),
@@ -477,9 +622,53 @@ fn jar_classes_are_judged_as_one_unit() {
     assert_eq!(
         binary_hits(&report),
         [
-            ("aws-binary-sdk-core".into(), "present".into(), jar_path.clone(), "package".into()),
-            ("google-binary-sdk".into(), "used".into(), jar_path.clone(), "package".into()),
-            ("google-cloud-endpoint-hostname".into(), "used".into(), jar_path, "string".into()),
+            (
+                "aws-binary-sdk-core".into(),
+                "present".into(),
+                jar_path.clone(),
+                "package".into()
+            ),
+            (
+                "google-binary-sdk".into(),
+                "used".into(),
+                jar_path.clone(),
+                "package".into()
+            ),
+            (
+                "google-cloud-endpoint-hostname".into(),
+                "used".into(),
+                jar_path,
+                "string".into()
+            ),
         ]
     );
+}
+
+#[test]
+fn fuzzing_regressions_are_reported_not_fatal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut n = 0;
+    for e in fs::read_dir(fixture("binaries/fuzz-regressions")).expect("read dir") {
+        let p = e.expect("entry").path();
+        let bytes = fs::read(&p).expect("read");
+        // Each input is scanned as the format sovscan would sniff, and as a Mach-O file.
+        let name = p.file_name().expect("name").to_owned();
+        fs::write(dir.path().join(&name), &bytes).expect("write");
+        let mut macho = vec![0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 1];
+        macho.extend(&bytes);
+        fs::write(dir.path().join(name).with_extension("macho"), macho).expect("write");
+        n += 1;
+    }
+    assert!(n > 0);
+    let report = scan_json(dir.path(), &[]);
+    assert!(findings(&report).is_empty());
+}
+
+#[test]
+fn fat_header_claiming_millions_of_slices_is_malformed() {
+    let bytes = fs::read(fixture("binaries/fuzz-regressions/fat-slice-count.bin")).expect("read");
+    let rules = sovscan::RuleSet::builtin().expect("rules");
+    let err = sovscan::scan::binary::extract(&rules, sovscan::scan::binary::Format::MachO, &bytes)
+        .expect_err("malformed");
+    assert!(err.contains("Mach-O"), "{err}");
 }

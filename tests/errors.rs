@@ -80,7 +80,10 @@ fn oversized_files_are_skipped_and_reported_binary_files_counted() {
         format!("provider \"aws\" {{}}\n{}", "#".repeat(4096)),
     )
     .expect("write");
-    fs::write(d.join("blob.bin"), b"\x7fELF\0\0\0arn:aws:s3:::bucket").expect("write");
+    // A binary in a format sovscan does not read (PNG): counted, not matched.
+    fs::write(d.join("blob.bin"), b"\x89PNG\r\n\x1a\n\0\0arn:aws:s3:::bucket").expect("write");
+    // A file that claims to be ELF but is not: a `malformed` error, not a crash.
+    fs::write(d.join("fake.so"), b"\x7fELF\0\0\0arn:aws:s3:::bucket").expect("write");
     // Invalid UTF-8 around a match: scanned, evidence made lossy, no crash.
     fs::write(
         d.join("latin1.env"),
@@ -90,7 +93,10 @@ fn oversized_files_are_skipped_and_reported_binary_files_counted() {
     let report = scan_json(d, &["--max-file-size", "1024"]);
     assert_eq!(
         error_pairs(&report),
-        [("too-large".to_owned(), "big.tf".to_owned())]
+        [
+            ("too-large".to_owned(), "big.tf".to_owned()),
+            ("malformed".to_owned(), "fake.so".to_owned())
+        ]
     );
     assert_eq!(report["stats"]["files_skipped"], 1);
     assert_eq!(report["stats"]["files_binary"], 1);

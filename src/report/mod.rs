@@ -10,7 +10,7 @@ use crate::scan::Stats;
 use crate::score::{Assessment, CategoryScore, VendorSummary};
 
 /// Version of the JSON contract; bumped on every change to the report's shape.
-pub const SCHEMA_VERSION: &str = "1.0.0";
+pub const SCHEMA_VERSION: &str = "1.1.0";
 
 /// The whole result of a run: every organisation, every input problem, the counters.
 #[derive(Debug, Clone, Serialize)]
@@ -96,7 +96,7 @@ impl Report {
 pub enum Format {
     /// Human-readable summary per organisation.
     Table,
-    /// The versioned JSON contract (schema_version 1.0.0).
+    /// The versioned JSON contract (schema_version 1.1.0).
     Json,
 }
 

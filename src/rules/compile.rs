@@ -185,15 +185,20 @@ impl BinaryMatcher {
             let feature = BinaryFeature::parse(name);
             let (mut patterns, mut owners) = (Vec::new(), Vec::new());
             for (i, rule) in rules.iter().enumerate() {
-                if rule.kind == RuleKind::Binary && feature.is_some_and(|f| rule.features.contains(&f)) {
-                    if let Some(re) = rule.regex() {
-                        patterns.push(re.as_str().to_owned());
-                        owners.push(i);
-                    }
+                let applies = rule.kind == RuleKind::Binary
+                    && feature.is_some_and(|f| rule.features.contains(&f));
+                if let (true, Some(re)) = (applies, rule.regex()) {
+                    patterns.push(re.as_str().to_owned());
+                    owners.push(i);
                 }
             }
             let set = regex::bytes::RegexSet::new(&patterns).map_err(|e| {
-                Problem::structure("rules", None, format!("binary rule set for `{name}`: {e}"), "check the binary rules' regexes")
+                Problem::structure(
+                    "rules",
+                    None,
+                    format!("binary rule set for `{name}`: {e}"),
+                    "check the binary rules' regexes",
+                )
             })?;
             sets.push((set, owners));
         }

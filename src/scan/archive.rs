@@ -94,7 +94,13 @@ fn is_tar_header(head: &[u8]) -> bool {
     let sum: u32 = h
         .iter()
         .enumerate()
-        .map(|(i, b)| if (148..156).contains(&i) { 32 } else { u32::from(*b) })
+        .map(|(i, b)| {
+            if (148..156).contains(&i) {
+                32
+            } else {
+                u32::from(*b)
+            }
+        })
         .sum();
     sum == stored
 }
@@ -139,7 +145,10 @@ fn error(out: &mut Output, kind: ErrorKind, path: &str, message: impl Into<Strin
 
 /// Reports an I/O error from an archive reader as a limit or as malformed data.
 fn io_error(out: &mut Output, path: &str, what: &str, e: &io::Error) {
-    match e.get_ref().and_then(|inner| inner.downcast_ref::<LimitHit>()) {
+    match e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<LimitHit>())
+    {
         Some(hit) => error(out, ErrorKind::Limit, path, hit.0.clone()),
         None => error(out, ErrorKind::Malformed, path, format!("{what}: {e}")),
     }
@@ -263,7 +272,12 @@ pub fn scan_stream(
             Err(e) => return error(out, ErrorKind::Malformed, path, format!("zstd: {e}")),
         },
         Kind::Zip | Kind::Ar => {
-            return error(out, ErrorKind::Malformed, path, "zip and ar need random access");
+            return error(
+                out,
+                ErrorKind::Malformed,
+                path,
+                "zip and ar need random access",
+            );
         }
     };
     let mut guarded = Guarded {
@@ -349,7 +363,15 @@ fn tar(
             break;
         }
         out.stats.archive_members += 1;
-        content::scan_member(cx, &member, &bytes, depth + 1, budget, Some(&mut classes), out);
+        content::scan_member(
+            cx,
+            &member,
+            &bytes,
+            depth + 1,
+            budget,
+            Some(&mut classes),
+            out,
+        );
     }
     content::finish_classes(cx, path, &classes, out);
 }
@@ -365,18 +387,31 @@ fn zip(cx: &Context, path: &str, bytes: &[u8], depth: u32, budget: &mut Budget, 
         let mut file = match archive.by_index(i) {
             Ok(f) => f,
             Err(zip::result::ZipError::UnsupportedArchive(msg)) => {
-                error(out, ErrorKind::Unsupported, &format!("{path}!/#{i}"), format!("zip member: {msg}"));
+                error(
+                    out,
+                    ErrorKind::Unsupported,
+                    &format!("{path}!/#{i}"),
+                    format!("zip member: {msg}"),
+                );
                 continue;
             }
             Err(e) => {
-                error(out, ErrorKind::Malformed, &format!("{path}!/#{i}"), format!("zip member: {e}"));
+                error(
+                    out,
+                    ErrorKind::Malformed,
+                    &format!("{path}!/#{i}"),
+                    format!("zip member: {e}"),
+                );
                 continue;
             }
         };
         if !file.is_file() {
             continue;
         }
-        let name = file.name().map(|n| n.into_owned()).unwrap_or_else(|_| format!("#{i}"));
+        let name = file
+            .name()
+            .map(|n| n.into_owned())
+            .unwrap_or_else(|_| format!("#{i}"));
         let member = format!("{path}!/{name}");
         let (size, packed) = (file.size(), file.compressed_size());
         if size > RATIO_FLOOR && size / packed.max(1) > cx.limits.max_ratio {
@@ -399,15 +434,33 @@ fn zip(cx: &Context, path: &str, bytes: &[u8], depth: u32, budget: &mut Budget, 
             continue;
         }
         // The header may lie: never read more than it declared, nor past the ratio.
-        let cap = size.min(packed.max(1).saturating_mul(cx.limits.max_ratio).max(RATIO_FLOOR));
+        let cap = size.min(
+            packed
+                .max(1)
+                .saturating_mul(cx.limits.max_ratio)
+                .max(RATIO_FLOOR),
+        );
         let mut data = Vec::with_capacity(cap.min(1 << 24) as usize);
         if let Err(e) = (&mut file).take(cap).read_to_end(&mut data) {
-            error(out, ErrorKind::Malformed, &member, format!("zip member: {e}"));
+            error(
+                out,
+                ErrorKind::Malformed,
+                &member,
+                format!("zip member: {e}"),
+            );
             continue;
         }
         drop(file);
         out.stats.archive_members += 1;
-        content::scan_member(cx, &member, &data, depth + 1, budget, Some(&mut classes), out);
+        content::scan_member(
+            cx,
+            &member,
+            &data,
+            depth + 1,
+            budget,
+            Some(&mut classes),
+            out,
+        );
     }
     content::finish_classes(cx, path, &classes, out);
 }
@@ -421,15 +474,34 @@ fn ar(cx: &Context, path: &str, bytes: &[u8], depth: u32, budget: &mut Budget, o
     while pos + 60 <= bytes.len() {
         let header = &bytes[pos..pos + 60];
         if &header[58..60] != b"`\n" {
-            return error(out, ErrorKind::Malformed, path, format!("ar: bad member header at byte {pos}"));
+            return error(
+                out,
+                ErrorKind::Malformed,
+                path,
+                format!("ar: bad member header at byte {pos}"),
+            );
         }
-        let field = |r: std::ops::Range<usize>| String::from_utf8_lossy(&header[r]).trim().to_owned();
+        let field =
+            |r: std::ops::Range<usize>| String::from_utf8_lossy(&header[r]).trim().to_owned();
         let Ok(size) = field(48..58).parse::<usize>() else {
-            return error(out, ErrorKind::Malformed, path, format!("ar: bad member size at byte {pos}"));
+            return error(
+                out,
+                ErrorKind::Malformed,
+                path,
+                format!("ar: bad member size at byte {pos}"),
+            );
         };
         let start = pos + 60;
-        let Some(data) = start.checked_add(size).and_then(|end| bytes.get(start..end)) else {
-            return error(out, ErrorKind::Malformed, path, "ar: member runs past the end of the file");
+        let Some(data) = start
+            .checked_add(size)
+            .and_then(|end| bytes.get(start..end))
+        else {
+            return error(
+                out,
+                ErrorKind::Malformed,
+                path,
+                "ar: member runs past the end of the file",
+            );
         };
         pos = start + size + (size & 1);
         let raw = field(0..16);
@@ -441,13 +513,20 @@ fn ar(cx: &Context, path: &str, bytes: &[u8], depth: u32, budget: &mut Budget, o
             }
             n if n.starts_with("#1/") => {
                 let len = n[3..].parse::<usize>().unwrap_or(0).min(data.len());
-                (String::from_utf8_lossy(&data[..len]).trim_end_matches('\0').to_owned(), &data[len..])
+                (
+                    String::from_utf8_lossy(&data[..len])
+                        .trim_end_matches('\0')
+                        .to_owned(),
+                    &data[len..],
+                )
             }
             n if n.starts_with('/') => {
                 let off = n[1..].parse::<usize>().unwrap_or(usize::MAX);
                 let name = long_names.get(off..).map(|t| {
                     let end = t.iter().position(|b| *b == b'\n').unwrap_or(t.len());
-                    String::from_utf8_lossy(&t[..end]).trim_end_matches('/').to_owned()
+                    String::from_utf8_lossy(&t[..end])
+                        .trim_end_matches('/')
+                        .to_owned()
                 });
                 (name.unwrap_or_else(|| n.to_owned()), data)
             }
@@ -461,7 +540,15 @@ fn ar(cx: &Context, path: &str, bytes: &[u8], depth: u32, budget: &mut Budget, o
             continue;
         }
         out.stats.archive_members += 1;
-        content::scan_member(cx, &member, data, depth + 1, budget, Some(&mut classes), out);
+        content::scan_member(
+            cx,
+            &member,
+            data,
+            depth + 1,
+            budget,
+            Some(&mut classes),
+            out,
+        );
     }
     content::finish_classes(cx, path, &classes, out);
 }

@@ -34,7 +34,7 @@ pub fn scan_file(cx: &Context, file: File, len: u64, rel: &str, out: &mut Output
     if let Some(kind) = archive::sniff(&head) {
         let mut budget = Budget::new(cx.limits);
         return match kind {
-            archive::Kind::Zip | archive::Kind::Ar => match load(file, head, len) {
+            archive::Kind::Zip | archive::Kind::Ar => match load(&file, head, len) {
                 Ok(bytes) => {
                     out.stats.binary_bytes += bytes.len() as u64;
                     archive::scan_slice(cx, rel, kind, &bytes, 0, &mut budget, out);
@@ -43,13 +43,14 @@ pub fn scan_file(cx: &Context, file: File, len: u64, rel: &str, out: &mut Output
             },
             _ => {
                 out.stats.binary_bytes += len;
-                let reader = io::Cursor::new(head).chain(io::BufReader::with_capacity(1 << 16, file));
+                let reader =
+                    io::Cursor::new(head).chain(io::BufReader::with_capacity(1 << 16, file));
                 archive::scan_stream(cx, rel, kind, reader, 0, &mut budget, out);
             }
         };
     }
     if let Some(format) = binary::sniff(&head) {
-        return match load(file, head, len) {
+        return match load(&file, head, len) {
             Ok(bytes) => scan_binary(cx, rel, format, &bytes, out),
             Err(e) => io_error(out, rel, &e),
         };
@@ -68,6 +69,15 @@ pub fn scan_file(cx: &Context, file: File, len: u64, rel: &str, out: &mut Output
         return io_error(out, rel, &e);
     }
     scan_text_bytes(cx, rel, &bytes, out);
+}
+
+/// Scans bytes that came from `path` as if they were a file on disk: archives are opened,
+/// binaries read, text matched. The fuzzing and library entry point; it never panics.
+pub fn scan_bytes(cx: &Context, path: &str, bytes: &[u8]) -> Output {
+    let mut out = Output::default();
+    let mut budget = Budget::new(cx.limits);
+    scan_member(cx, path, bytes, 0, &mut budget, None, &mut out);
+    out
 }
 
 /// Scans one archive member at nesting `depth`. Java classes go into `classes` when the caller
@@ -104,7 +114,8 @@ pub fn scan_member(
 /// Matches the Java classes an archive gathered, as one unit named by the archive.
 pub fn finish_classes(cx: &Context, path: &str, classes: &Extracted, out: &mut Output) {
     if !classes.is_empty() {
-        out.findings.extend(binary::findings(cx.rules, path, classes));
+        out.findings
+            .extend(binary::findings(cx.rules, path, classes));
     }
 }
 
@@ -180,12 +191,13 @@ impl std::ops::Deref for Loaded {
     }
 }
 
-fn load(file: File, mut head: Vec<u8>, len: u64) -> io::Result<Loaded> {
+fn load(file: &File, mut head: Vec<u8>, len: u64) -> io::Result<Loaded> {
     if len < MAP_THRESHOLD {
-        (&file).read_to_end(&mut head)?;
+        let mut f = file;
+        f.read_to_end(&mut head)?;
         return Ok(Loaded::Read(head));
     }
-    map(&file).map(Loaded::Mapped)
+    map(file).map(Loaded::Mapped)
 }
 
 /// The one use of `unsafe` in sovscan.

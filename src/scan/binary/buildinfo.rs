@@ -34,7 +34,9 @@ pub fn go_modules(bytes: &[u8]) -> Vec<String> {
         let (Some(kind), Some(path)) = (cols.next(), cols.next()) else {
             continue;
         };
-        if matches!(kind, "path" | "mod" | "dep") && !path.is_empty() && !out.iter().any(|p| p == path)
+        if matches!(kind, "path" | "mod" | "dep")
+            && !path.is_empty()
+            && !out.iter().any(|p| p == path)
         {
             out.push(path.to_owned());
         }

@@ -14,7 +14,7 @@ use crate::rules::BinaryFeature;
 pub fn elf(bytes: &[u8], out: &mut Extracted) -> Result<(), String> {
     let elf = Elf::parse(bytes).map_err(|e| format!("ELF: {e}"))?;
     for lib in &elf.libraries {
-        out.push(BinaryFeature::Library, *lib, None);
+        out.push(BinaryFeature::Library, lib, None);
     }
     if out.wants(BinaryFeature::Symbol) {
         for sym in elf.dynsyms.iter() {
@@ -40,7 +40,7 @@ pub fn elf(bytes: &[u8], out: &mut Extracted) -> Result<(), String> {
 pub fn pe(bytes: &[u8], out: &mut Extracted) -> Result<(), String> {
     let pe = PE::parse(bytes).map_err(|e| format!("PE: {e}"))?;
     for lib in &pe.libraries {
-        out.push(BinaryFeature::Library, *lib, None);
+        out.push(BinaryFeature::Library, lib, None);
     }
     for lib in delay_imports(bytes, &pe) {
         out.push(BinaryFeature::Library, &lib, None);
@@ -50,12 +50,19 @@ pub fn pe(bytes: &[u8], out: &mut Extracted) -> Result<(), String> {
             out.push(BinaryFeature::Symbol, &imp.name, None);
         }
     }
-    if let Some(info) = pe.resource_data.as_ref().and_then(|r| r.version_info.as_ref()) {
+    if let Some(info) = pe
+        .resource_data
+        .as_ref()
+        .and_then(|r| r.version_info.as_ref())
+    {
         let s = &info.string_info;
         if let Some(v) = s.company_name() {
             out.push(BinaryFeature::Company, v.trim(), None);
         }
-        for v in [s.product_name(), s.file_description()].into_iter().flatten() {
+        for v in [s.product_name(), s.file_description()]
+            .into_iter()
+            .flatten()
+        {
             out.push(BinaryFeature::Product, v.trim(), None);
         }
         if let Some(v) = s.original_filename() {
@@ -128,16 +135,31 @@ fn delay_imports(bytes: &[u8], pe: &PE) -> Vec<String> {
     out
 }
 
+/// More slices than any universal binary has (Apple ships two or three).
+const MAX_FAT_SLICES: usize = 64;
+
 /// Mach-O, thin or fat: linked dylibs and `cargo auditable` data of every slice.
 pub fn mach(bytes: &[u8], out: &mut Extracted) -> Result<(), String> {
     match Mach::parse(bytes).map_err(|e| format!("Mach-O: {e}"))? {
         Mach::Binary(m) => macho(&m, out),
         Mach::Fat(fat) => {
-            for arch in fat.into_iter() {
-                match arch {
+            // The slice count comes from the file: check it against the file's size first, and
+            // stop at the first bad slice rather than reporting millions of them.
+            let count = fat
+                .arches()
+                .map_err(|e| format!("Mach-O fat header: {e}"))?
+                .len();
+            if count > MAX_FAT_SLICES {
+                return Err(format!("Mach-O fat header lists {count} slices"));
+            }
+            for i in 0..count {
+                match fat.get(i) {
                     Ok(SingleArch::MachO(m)) => macho(&m, out),
                     Ok(SingleArch::Archive(_)) => {}
-                    Err(e) => out.warnings.push(format!("Mach-O slice: {e}")),
+                    Err(e) => {
+                        out.warnings.push(format!("Mach-O slice {i}: {e}"));
+                        break;
+                    }
                 }
             }
         }
@@ -150,7 +172,7 @@ fn macho(m: &MachO, out: &mut Extracted) {
     for lib in m.libs.iter().filter(|l| **l != "self") {
         // Install names are paths (`@rpath/libfoo.dylib`, `/System/.../Security`); rules match
         // the file name, as they do for ELF and PE.
-        out.push(BinaryFeature::Library, *lib, None);
+        out.push(BinaryFeature::Library, lib, None);
         if let Some((_, base)) = lib.rsplit_once('/') {
             out.push(BinaryFeature::Library, base, None);
         }
@@ -161,7 +183,9 @@ fn macho(m: &MachO, out: &mut Extracted) {
         }
     }
     for seg in m.segments.iter() {
-        let Ok(sections) = seg.sections() else { continue };
+        let Ok(sections) = seg.sections() else {
+            continue;
+        };
         for (section, data) in sections {
             if section.name().ok() == Some(buildinfo::AUDITABLE_SECTION) {
                 auditable(data, out);

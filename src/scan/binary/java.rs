@@ -78,7 +78,12 @@ pub fn parse(bytes: &[u8]) -> Result<JavaClass, String> {
                 r.take(2)?;
                 (Constant::Other, 1)
             }
-            t => return Err(format!("unknown constant-pool tag {t} at byte {}", r.pos - 1)),
+            t => {
+                return Err(format!(
+                    "unknown constant-pool tag {t} at byte {}",
+                    r.pos - 1
+                ));
+            }
         };
         pool.push(c);
         if slots == 2 {
@@ -211,6 +216,6 @@ mod tests {
             assert!(parse(&b[..cut]).is_err(), "cut at {cut}");
         }
         let bad = class_file(&[(99, vec![])], 1);
-        assert!(parse(&bad).unwrap_err().contains("tag 99"));
+        assert!(parse(&bad).expect_err("bad tag").contains("tag 99"));
     }
 }

@@ -117,7 +117,13 @@ impl Extracted {
         self.push_at(feature, text, offset, None);
     }
 
-    fn push_at(&mut self, feature: BinaryFeature, text: &str, offset: Option<u64>, at: Option<&str>) {
+    fn push_at(
+        &mut self,
+        feature: BinaryFeature,
+        text: &str,
+        offset: Option<u64>,
+        at: Option<&str>,
+    ) {
         if text.is_empty() || !self.seen.insert((feature, text.to_owned())) {
             return;
         }
@@ -208,7 +214,11 @@ pub fn findings(rules: &RuleSet, path: &str, ex: &Extracted) -> Vec<Finding> {
     for v in &ex.values {
         for idx in matcher.matches(v.feature, v.text.as_bytes()) {
             let rule = &rules.rules[idx];
-            if rule.unless.as_ref().is_some_and(|u| u.is_match(v.text.as_bytes())) {
+            if rule
+                .unless
+                .as_ref()
+                .is_some_and(|u| u.is_match(v.text.as_bytes()))
+            {
                 continue;
             }
             hits.entry(idx).or_default().push(Hit {
@@ -220,17 +230,21 @@ pub fn findings(rules: &RuleSet, path: &str, ex: &Extracted) -> Vec<Finding> {
     host_hits(rules, ex, &mut hits);
 
     let publisher_of = |idx: usize| {
-        rules.rules[idx].features.iter().any(|f| {
-            matches!(f, BinaryFeature::Signer | BinaryFeature::Company)
-        })
+        rules.rules[idx]
+            .features
+            .iter()
+            .any(|f| matches!(f, BinaryFeature::Signer | BinaryFeature::Company))
     };
     let published_by: HashSet<usize> = hits
         .iter()
         .filter(|(idx, hs)| {
             publisher_of(**idx)
-                && hs
-                    .iter()
-                    .any(|h| matches!(h.value.feature, BinaryFeature::Signer | BinaryFeature::Company))
+                && hs.iter().any(|h| {
+                    matches!(
+                        h.value.feature,
+                        BinaryFeature::Signer | BinaryFeature::Company
+                    )
+                })
         })
         .map(|(idx, _)| rules.rules[*idx].vendor)
         .collect();
@@ -285,7 +299,11 @@ pub fn findings(rules: &RuleSet, path: &str, ex: &Extracted) -> Vec<Finding> {
         let rest: Vec<&str> = hs[1..].iter().map(|h| h.shown.as_str()).collect();
         if !rest.is_empty() {
             let listed = rest[..rest.len().min(MORE_LISTED)].join(", ");
-            let more = if rest.len() > MORE_LISTED { ", …" } else { "" };
+            let more = if rest.len() > MORE_LISTED {
+                ", …"
+            } else {
+                ""
+            };
             evidence.push_str(&format!(" (+{} more: {listed}{more})", rest.len()));
         }
         evidence.push_str(&note);
@@ -326,9 +344,15 @@ fn host_hits<'a>(rules: &RuleSet, ex: &'a Extracted, hits: &mut BTreeMap<usize, 
         let rule = &rules.rules[idx];
         let Some(regex) = rule.regex() else { continue };
         for m in regex.find_iter(&text) {
-            let i = starts.partition_point(|s| *s <= m.start()).saturating_sub(1);
+            let i = starts
+                .partition_point(|s| *s <= m.start())
+                .saturating_sub(1);
             let v = strings[i];
-            if rule.unless.as_ref().is_some_and(|u| u.is_match(v.text.as_bytes())) {
+            if rule
+                .unless
+                .as_ref()
+                .is_some_and(|u| u.is_match(v.text.as_bytes()))
+            {
                 continue;
             }
             let s = starts[i];

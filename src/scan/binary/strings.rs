@@ -64,9 +64,8 @@ fn utf16le(bytes: &[u8], max: usize, out: &mut Vec<Embedded>) {
         if dot < covered || !dotted_at(bytes, dot, 2) {
             continue;
         }
-        let unit = |i: usize| -> bool {
-            i + 1 < bytes.len() && printable(bytes[i]) && bytes[i + 1] == 0
-        };
+        let unit =
+            |i: usize| -> bool { i + 1 < bytes.len() && printable(bytes[i]) && bytes[i + 1] == 0 };
         let mut start = dot;
         while start >= 2 && (dot - start) / 2 < MAX_LEN / 2 && unit(start - 2) {
             start -= 2;
@@ -77,7 +76,11 @@ fn utf16le(bytes: &[u8], max: usize, out: &mut Vec<Embedded>) {
         }
         covered = end;
         if (end - start) / 2 >= MIN_LEN {
-            let text: String = bytes[start..end].iter().step_by(2).map(|b| *b as char).collect();
+            let text: String = bytes[start..end]
+                .iter()
+                .step_by(2)
+                .map(|b| *b as char)
+                .collect();
             out.push(Embedded {
                 text,
                 offset: start as u64,
