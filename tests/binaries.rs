@@ -199,6 +199,34 @@ int main(int argc, char **argv) { (void)argv; puts(backends[argc % 4]); return 0
     }
 }
 
+#[test]
+fn bare_host_names_in_binaries_are_mentions() {
+    // A list of domain names (as libpsl embeds the public suffix list): no URL, no call.
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::write(
+        dir.path().join("suffixes.c"),
+        r#"#include <stdio.h>
+static const char *suffixes[] = {"us-west-1.eb.amazonaws.com", "blogspot.com", "github.io"};
+int main(int argc, char **argv) { (void)argv; puts(suffixes[argc % 3]); return 0; }
+"#,
+    )
+    .expect("write");
+    run(Command::new("gcc")
+        .current_dir(dir.path())
+        .args(["-o", "suffixes", "suffixes.c"]));
+    only(dir.path(), &["suffixes"]);
+    let report = scan_json(dir.path(), &[]);
+    assert_eq!(
+        binary_hits(&report),
+        [(
+            "aws-endpoint-hostname".into(),
+            "present".into(),
+            "suffixes".into(),
+            "string".into()
+        )]
+    );
+}
+
 /// A thin Mach-O with one LC_LOAD_DYLIB, written byte by byte (no Mach-O linker on Debian).
 fn macho_thin(dylib: &str) -> Vec<u8> {
     let mut name = dylib.as_bytes().to_vec();
@@ -534,7 +562,8 @@ fn signed_pe_with_version_info_delay_imports_and_strings() {
     );
     assert_eq!(
         evidence_of(&report, "entra-id-login-endpoint"),
-        ["string: https://login.microsoftonline.com/common/oauth2/v2.0/token"]
+        // The match, with its scheme: the path after the host is not part of the fingerprint.
+        ["string: https://login.microsoftonline.com"]
     );
     assert!(error_pairs(&report).is_empty(), "{:?}", report["errors"]);
 }

@@ -81,7 +81,11 @@ fn oversized_files_are_skipped_and_reported_binary_files_counted() {
     )
     .expect("write");
     // A binary in a format sovscan does not read (PNG): counted, not matched.
-    fs::write(d.join("blob.bin"), b"\x89PNG\r\n\x1a\n\0\0arn:aws:s3:::bucket").expect("write");
+    fs::write(
+        d.join("blob.bin"),
+        b"\x89PNG\r\n\x1a\n\0\0arn:aws:s3:::bucket",
+    )
+    .expect("write");
     // A file that claims to be ELF but is not: a `malformed` error, not a crash.
     fs::write(d.join("fake.so"), b"\x7fELF\0\0\0arn:aws:s3:::bucket").expect("write");
     // Invalid UTF-8 around a match: scanned, evidence made lossy, no crash.

@@ -348,7 +348,7 @@ fn tar(
         let name = entry.path_bytes();
         let member = format!(
             "{path}!/{}",
-            String::from_utf8_lossy(&name).trim_start_matches("./")
+            printable(String::from_utf8_lossy(&name).trim_start_matches("./"))
         );
         let size = entry.size();
         if !admit(cx, budget, &member, size, out) {
@@ -412,7 +412,7 @@ fn zip(cx: &Context, path: &str, bytes: &[u8], depth: u32, budget: &mut Budget, 
             .name()
             .map(|n| n.into_owned())
             .unwrap_or_else(|_| format!("#{i}"));
-        let member = format!("{path}!/{name}");
+        let member = format!("{path}!/{}", printable(&name));
         let (size, packed) = (file.size(), file.compressed_size());
         if size > RATIO_FLOOR && size / packed.max(1) > cx.limits.max_ratio {
             error(
@@ -532,7 +532,7 @@ fn ar(cx: &Context, path: &str, bytes: &[u8], depth: u32, budget: &mut Budget, o
             }
             n => (n.trim_end_matches('/').to_owned(), data),
         };
-        let member = format!("{path}!/{name}");
+        let member = format!("{path}!/{}", printable(&name));
         if !admit(cx, budget, &member, data.len() as u64, out) {
             if budget.stopped {
                 break;
@@ -551,6 +551,13 @@ fn ar(cx: &Context, path: &str, bytes: &[u8], depth: u32, budget: &mut Budget, o
         );
     }
     content::finish_classes(cx, path, &classes, out);
+}
+
+/// A member name as reports show it: control characters (hostile or corrupt names) replaced.
+fn printable(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect()
 }
 
 /// Counts the bytes read through it (the compressed side of a stream).

@@ -194,8 +194,11 @@ fn java_class(bytes: &[u8], out: &mut Extracted) -> Result<(), String> {
 /// A value that fired a rule.
 struct Hit<'a> {
     value: &'a Value,
-    /// The matched part, for long strings.
+    /// The value, or for strings the match (with its URL scheme when it has one).
     shown: String,
+    /// A host name in a string with no URL scheme before it: a mention (a suffix list, a help
+    /// text, a fragment of packed data) more often than a call.
+    bare: bool,
 }
 
 /// Matches the values of one unit (a binary, or a jar's classes) found at `path`.
@@ -204,7 +207,9 @@ struct Hit<'a> {
 /// up to three more are listed after it. Strength:
 /// - signer, company and product rules keep the rule's strength (`used`); a product rule whose
 ///   vendor also signed or published the binary is the vendor's own product: `primary`;
-/// - libraries, modules, packages and endpoints keep the rule's strength, unless the unit reaches
+/// - libraries, modules, packages and URLs keep the rule's strength; host names without a URL
+///   scheme are mentions (`present`): suffix lists, help texts and packed data hold many;
+/// - any of those is capped at `present` when the unit reaches
 ///   [`CAPABILITY_VENDORS`] or more vendors of the same category: then it is a tool that can talk
 ///   to many backends, and those findings are capped at `present`;
 /// - anything in documentation, tests or third-party directories is capped at `present`.
@@ -224,6 +229,7 @@ pub fn findings(rules: &RuleSet, path: &str, ex: &Extracted) -> Vec<Finding> {
             hits.entry(idx).or_default().push(Hit {
                 value: v,
                 shown: v.text.clone(),
+                bare: false,
             });
         }
     }
@@ -284,6 +290,9 @@ pub fn findings(rules: &RuleSet, path: &str, ex: &Extracted) -> Vec<Finding> {
             }
         } else {
             let vendors = reach.get(rule.category.as_str()).map_or(0, HashSet::len);
+            if hs.iter().all(|h| h.bare) {
+                strength = strength.min(Strength::Present);
+            }
             if vendors >= CAPABILITY_VENDORS {
                 strength = strength.min(Strength::Present);
                 note = format!(
@@ -344,9 +353,13 @@ fn host_hits<'a>(rules: &RuleSet, ex: &'a Extracted, hits: &mut BTreeMap<usize, 
         let rule = &rules.rules[idx];
         let Some(regex) = rule.regex() else { continue };
         for m in regex.find_iter(&text) {
-            let i = starts
-                .partition_point(|s| *s <= m.start())
-                .saturating_sub(1);
+            // Some rules match a delimiter before the host (here the '\n' that ends the previous
+            // string): place the match by its first letter or digit.
+            let first = m.as_bytes().iter().position(u8::is_ascii_alphanumeric);
+            let Some(first) = first.map(|p| m.start() + p) else {
+                continue;
+            };
+            let i = starts.partition_point(|s| *s <= first).saturating_sub(1);
             let v = strings[i];
             if rule
                 .unless
@@ -356,28 +369,87 @@ fn host_hits<'a>(rules: &RuleSet, ex: &'a Extracted, hits: &mut BTreeMap<usize, 
                 continue;
             }
             let s = starts[i];
+            let (shown, bare) = shown_match(&v.text, first - s, (m.end() - s).min(v.text.len()));
             hits.entry(idx).or_default().push(Hit {
                 value: v,
-                shown: window(&v.text, m.start() - s, (m.end() - s).min(v.text.len())),
+                shown,
+                bare,
             });
         }
     }
 }
 
-/// The whole string when short, else the match with some context.
-fn window(text: &str, start: usize, end: usize) -> String {
-    const SHORT: usize = 160;
-    const CONTEXT: usize = 40;
-    if text.len() <= SHORT {
-        return text.to_owned();
+/// The matched part of an embedded string, trimmed of the delimiters some rules match, with the
+/// URL scheme in front when there is one; and whether it was a bare host name (no scheme).
+///
+/// Compilers pack string literals back to back (Go does, without NULs), so the whole printable
+/// run is often several strings glued together; the match is what the rule recognised.
+fn shown_match(text: &str, start: usize, end: usize) -> (String, bool) {
+    let t = text.as_bytes();
+    let mut from = start;
+    let mut to = end.max(start);
+    while from < to && !t[from].is_ascii_alphanumeric() {
+        from += 1;
     }
-    let mut from = start.saturating_sub(CONTEXT);
-    let mut to = (end + CONTEXT).min(text.len());
-    while !text.is_char_boundary(from) {
-        from -= 1;
+    while to > from && !(t[to - 1].is_ascii_alphanumeric() || t[to - 1] == b'/') {
+        to -= 1;
     }
-    while !text.is_char_boundary(to) {
-        to += 1;
+    let before = text.get(..from).unwrap_or_default();
+    let scheme = ["https://", "http://", "wss://", "ftp://"]
+        .into_iter()
+        .find(|s| before.ends_with(s));
+    if let Some(s) = scheme {
+        from -= s.len();
     }
-    text[from..to].trim().to_owned()
+    let matched = text.get(from..to).unwrap_or(text);
+    let has_scheme = scheme.is_some() || matched.contains("://");
+    (matched.to_owned(), !has_scheme)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shown_match_trims_delimiters_and_keeps_the_scheme() {
+        let t = "\nhttps://sts.amazonaws.com/\"x";
+        let start = t.find("sts").expect("host") - 1;
+        assert_eq!(
+            shown_match(t, start, start + 19),
+            ("https://sts.amazonaws.com/".to_owned(), false)
+        );
+        // Go packs literals back to back: only the match is shown.
+        let go = "443https://monitoring.googleapis.com/google.protobuf.Value";
+        let s = go.find("monitoring").expect("host");
+        assert_eq!(
+            shown_match(go, s, s + "monitoring.googleapis.com".len()),
+            ("https://monitoring.googleapis.com".to_owned(), false)
+        );
+        let bare = "west-1.eb.amazonaws.com.";
+        assert_eq!(
+            shown_match(bare, 0, bare.len()),
+            ("west-1.eb.amazonaws.com".to_owned(), true)
+        );
+    }
+
+    #[test]
+    fn sniffs_formats_by_magic() {
+        assert_eq!(sniff(b"\x7fELF\x02\x01"), Some(Format::Elf));
+        assert_eq!(sniff(&[0xcf, 0xfa, 0xed, 0xfe, 7, 0]), Some(Format::MachO));
+        assert_eq!(
+            sniff(&[0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 2]),
+            Some(Format::MachO)
+        );
+        assert_eq!(
+            sniff(&[0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 52]),
+            Some(Format::JavaClass)
+        );
+        let mut dos = vec![0u8; 0x80];
+        dos[..2].copy_from_slice(b"MZ");
+        dos[0x3c] = 0x40;
+        assert_eq!(sniff(&dos), None, "a DOS stub without a PE header");
+        dos[0x40..0x44].copy_from_slice(b"PE\0\0");
+        assert_eq!(sniff(&dos), Some(Format::Pe));
+        assert_eq!(sniff(b"plain"), None);
+    }
 }
