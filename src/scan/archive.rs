@@ -362,16 +362,7 @@ fn tar(
             io_error(out, &member, "tar member", &e);
             break;
         }
-        out.stats.archive_members += 1;
-        content::scan_member(
-            cx,
-            &member,
-            &bytes,
-            depth + 1,
-            budget,
-            Some(&mut classes),
-            out,
-        );
+        member_found(cx, &member, &bytes, depth, budget, &mut classes, out);
     }
     content::finish_classes(cx, path, &classes, out);
 }
@@ -451,18 +442,23 @@ fn zip(cx: &Context, path: &str, bytes: &[u8], depth: u32, budget: &mut Budget, 
             continue;
         }
         drop(file);
-        out.stats.archive_members += 1;
-        content::scan_member(
-            cx,
-            &member,
-            &data,
-            depth + 1,
-            budget,
-            Some(&mut classes),
-            out,
-        );
+        member_found(cx, &member, &data, depth, budget, &mut classes, out);
     }
     content::finish_classes(cx, path, &classes, out);
+}
+
+/// Scans one member read from an archive at `depth`; its classes join the archive's.
+fn member_found(
+    cx: &Context,
+    member: &str,
+    data: &[u8],
+    depth: u32,
+    budget: &mut Budget,
+    classes: &mut Extracted,
+    out: &mut Output,
+) {
+    out.stats.archive_members += 1;
+    content::scan_member(cx, member, data, depth + 1, budget, Some(classes), out);
 }
 
 /// Unix ar archives: Debian packages and static libraries.
@@ -539,16 +535,7 @@ fn ar(cx: &Context, path: &str, bytes: &[u8], depth: u32, budget: &mut Budget, o
             }
             continue;
         }
-        out.stats.archive_members += 1;
-        content::scan_member(
-            cx,
-            &member,
-            data,
-            depth + 1,
-            budget,
-            Some(&mut classes),
-            out,
-        );
+        member_found(cx, &member, data, depth, budget, &mut classes, out);
     }
     content::finish_classes(cx, path, &classes, out);
 }
