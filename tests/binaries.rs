@@ -552,12 +552,13 @@ fn signed_pe_with_version_info_delay_imports_and_strings() {
             ),
         ]
     );
-    // The Authenticode subject as an RFC 4514 string (last RDN first: make.sh's openssl -subj
-    // stored CN first, so C comes first here), then the VERSIONINFO company.
+    // The Authenticode subject as Windows shows it (last RDN first: make.sh's openssl -subj
+    // stored CN first, so C comes first here), then the VERSIONINFO company, then the issuer
+    // (self-signed here).
     assert_eq!(
         evidence_of(&report, "nordlicht-publisher"),
         [
-            "signer: C=DE,L=Kiel,O=Nordlicht Software GmbH,CN=Nordlicht Software GmbH (+1 more: Nordlicht Software GmbH)"
+            "signer: C=DE, L=Kiel, O=Nordlicht Software GmbH, CN=Nordlicht Software GmbH (+1 more: Nordlicht Software GmbH) [issued by C=DE, L=Kiel, O=Nordlicht Software GmbH, CN=Nordlicht Software GmbH]"
         ]
     );
     assert_eq!(

@@ -19,7 +19,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let s = &report.stats;
     writeln!(
         out,
-        "Scanned {} text file(s), {}; {} binaries, {} archive(s) with {} member(s), {}; \
+        "Scanned {} text file(s), {}; {} binary file(s), {} archive(s) with {} member(s), {}; \
          {} skipped (size cap), {} other binary; {} error(s).",
         s.files_scanned,
         human_bytes(s.bytes_scanned),

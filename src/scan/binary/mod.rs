@@ -91,7 +91,7 @@ pub struct Value {
 #[derive(Debug, Default)]
 pub struct Extracted {
     pub values: Vec<Value>,
-    /// The Authenticode signer's issuer (a CA: reported, never matched).
+    /// The Authenticode signer's issuer (a CA): shown in the signer finding, never matched.
     pub issuer: Option<String>,
     /// Parts that could not be read while the rest could (a bad signature, bad .NET metadata).
     pub warnings: Vec<String>,
@@ -316,6 +316,11 @@ pub fn findings(rules: &RuleSet, path: &str, ex: &Extracted) -> Vec<Finding> {
             evidence.push_str(&format!(" (+{} more: {listed}{more})", rest.len()));
         }
         evidence.push_str(&note);
+        if first.value.feature == BinaryFeature::Signer
+            && let Some(issuer) = &ex.issuer
+        {
+            evidence.push_str(&format!(" [issued by {issuer}]"));
+        }
         let location = Location::Binary {
             path: at.to_owned(),
             feature: first.value.feature,

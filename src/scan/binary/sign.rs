@@ -10,9 +10,11 @@ use cms::content_info::ContentInfo;
 use cms::signed_data::{SignedData, SignerIdentifier};
 use x509_cert::Certificate;
 use x509_cert::der::{Decode, Encode, SliceReader};
+use x509_cert::name::Name;
 
-/// The signing certificate's names as RFC 4514 strings (last RDN first: `CN=...,O=...,C=...` for
-/// the usual C-first certificates).
+/// The signing certificate's names as Windows shows them (`CN=Microsoft Corporation, O=Microsoft
+/// Corporation, L=Redmond, S=Washington, C=US`): last RDN first, `, ` between attributes, `S` for
+/// the state, values unescaped. Rule packs are written against this form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signer {
     pub subject: String,
@@ -50,9 +52,59 @@ pub fn signer(blob: &[u8]) -> Result<Signer, String> {
         .ok_or("the signing certificate is not in the signature")?;
     let tbs = &cert.tbs_certificate;
     Ok(Signer {
-        subject: tbs.subject.to_string(),
-        issuer: tbs.issuer.to_string(),
+        subject: display_name(&tbs.subject),
+        issuer: display_name(&tbs.issuer),
     })
+}
+
+/// A distinguished name in the Windows form (see [`Signer`]).
+pub fn display_name(name: &Name) -> String {
+    let mut parts = Vec::new();
+    for rdn in name.0.iter().rev() {
+        for atv in rdn.0.iter() {
+            let key = short_name(&atv.oid.to_string());
+            let value = attribute_text(&atv.value).unwrap_or_else(|| "#…".to_owned());
+            parts.push(format!("{key}={value}"));
+        }
+    }
+    parts.join(", ")
+}
+
+fn short_name(oid: &str) -> String {
+    match oid {
+        "2.5.4.3" => "CN".to_owned(),
+        "2.5.4.10" => "O".to_owned(),
+        "2.5.4.11" => "OU".to_owned(),
+        "2.5.4.7" => "L".to_owned(),
+        "2.5.4.8" => "S".to_owned(),
+        "2.5.4.6" => "C".to_owned(),
+        "2.5.4.9" => "STREET".to_owned(),
+        "2.5.4.5" => "SERIALNUMBER".to_owned(),
+        "1.2.840.113549.1.9.1" => "E".to_owned(),
+        other => format!("OID.{other}"),
+    }
+}
+
+/// The text of a directory string: Printable, UTF-8, IA5, Teletex (read as Latin-1) or BMP.
+fn attribute_text(value: &x509_cert::der::Any) -> Option<String> {
+    use x509_cert::der::{Tag, Tagged};
+    let bytes = value.value();
+    let text = match value.tag() {
+        Tag::PrintableString | Tag::Utf8String | Tag::Ia5String | Tag::VisibleString => {
+            String::from_utf8_lossy(bytes).into_owned()
+        }
+        Tag::TeletexString => bytes.iter().map(|b| char::from(*b)).collect(),
+        Tag::BmpString => {
+            let units = bytes
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]));
+            char::decode_utf16(units)
+                .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+                .collect()
+        }
+        _ => return None,
+    };
+    Some(text.chars().filter(|c| !c.is_control()).collect())
 }
 
 fn identifies(sid: &SignerIdentifier, cert: &Certificate) -> bool {
@@ -82,6 +134,24 @@ fn const_oid_ski() -> x509_cert::der::asn1::ObjectIdentifier {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_read_as_windows_shows_them() {
+        use std::str::FromStr;
+        // RFC 4514 text lists the last RDN first, as certificates that store C first display.
+        let name = Name::from_str(
+            r"CN=Zoom Video Communications\, Inc.,O=Zoom Video Communications\, Inc.,ST=California,C=US",
+        )
+        .expect("name");
+        let shown = display_name(&name);
+        assert_eq!(
+            shown,
+            "CN=Zoom Video Communications, Inc., O=Zoom Video Communications, Inc., S=California, C=US"
+        );
+        let rules = crate::RuleSet::builtin().expect("rules");
+        let zoom = rules.rule("zoom-binary-signer").expect("rule");
+        assert!(crate::RuleSet::rule_fires(zoom, shown.as_bytes()));
+    }
 
     #[test]
     fn garbage_is_an_error_not_a_panic() {
