@@ -6,10 +6,11 @@ use crate::config::OrgConfig;
 use crate::error::Error;
 use crate::finding::{ErrorKind, ScanError};
 use crate::report::{OrganisationReport, Report};
+use crate::rules::EvidenceSource;
 use crate::rules::RuleSet;
 use crate::scan::Stats;
 use crate::scan::files::{FileScanOptions, scan_paths};
-use crate::score::{Policy, assess};
+use crate::score::{Policy, Scope, assess};
 
 /// Scans one organisation's paths as a single organisation named `name`.
 pub fn scan_one(
@@ -24,17 +25,14 @@ pub fn scan_one(
         paths: paths.to_vec(),
         domains: Vec::new(),
         exclude: Vec::new(),
+        policy: policy.clone(),
     };
-    audit(std::slice::from_ref(&org), opts, rules, policy)
+    audit(std::slice::from_ref(&org), opts, rules)
 }
 
-/// Scans and scores every organisation; fails only when no input at all could be read.
-pub fn audit(
-    orgs: &[OrgConfig],
-    opts: &FileScanOptions,
-    rules: &RuleSet,
-    policy: &Policy,
-) -> Result<Report, Error> {
+/// Scans and scores every organisation under its own policy; fails only when no input at all
+/// could be read.
+pub fn audit(orgs: &[OrgConfig], opts: &FileScanOptions, rules: &RuleSet) -> Result<Report, Error> {
     let mut reports = Vec::new();
     let mut errors = Vec::new();
     let mut stats = Stats::default();
@@ -61,7 +59,10 @@ pub fn audit(
                 ),
             });
         }
-        let assessment = assess(&scan.findings, rules, policy);
+        // Domains are not scanned in this version, so DNS is never in scope: categories seen
+        // only through DNS (email) are reported as not assessed.
+        let scope = Scope::of((!org.paths.is_empty()).then_some(EvidenceSource::Files));
+        let assessment = assess(&scan.findings, rules, &org.policy, &scope);
         reports.push(OrganisationReport::new(
             org.name.clone(),
             assessment,

@@ -147,16 +147,38 @@ fn json_follows_the_contract() {
     let dir = tempfile::tempdir().expect("tempdir");
     write(dir.path(), "main.tf", "provider \"aws\" {}\n");
     let r = scan_json(dir.path(), &["--org", "Acme"]);
-    assert_eq!(r["schema_version"], "1.1.0");
+    assert_eq!(r["schema_version"], "1.2.0");
     assert_eq!(r["tool"]["name"], "sovscan");
     assert!(r["tool"]["version"].is_string());
     let org = &r["organisations"][0];
     assert_eq!(org["name"], "Acme");
-    assert_eq!(org["score"], 40);
-    assert_eq!(org["grade"], "D");
+    // One primary AWS dependency: IaaS/PaaS scores 100 × (1 − 0.80) = 20 and, at weight 10,
+    // caps the overall score at 20; the weighted mean of the 14 assessed categories is 90.
+    assert_eq!(org["score"], 18);
+    assert_eq!(org["grade"], "F");
+    assert_eq!(org["seal"], 0);
+    assert_eq!(org["explanation"]["mean"], 90);
+    assert_eq!(org["explanation"]["weakest_link"]["category"], "iaas-paas");
     assert_eq!(org["categories"][0]["id"], "iaas-paas");
-    assert_eq!(org["categories"][0]["score"], 40);
+    assert_eq!(org["categories"][0]["score"], 20);
+    assert_eq!(org["categories"][0]["seal"], 0);
+    assert_eq!(
+        org["categories"][0]["explanation"]["formula"],
+        "100 × (1 − 0.80 aws primary) = 20"
+    );
     assert_eq!(org["categories"][0]["vendors"], serde_json::json!(["aws"]));
+    // No domain was given: email is not assessed, and says why.
+    assert_eq!(org["assessed"]["sources"], serde_json::json!(["files"]));
+    assert_eq!(org["assessed"]["not_assessed"][0]["id"], "email");
+    assert!(org["objectives"].as_array().is_some_and(|o| !o.is_empty()));
+    let dep = &org["dependencies"][0];
+    assert_eq!(dep["vendor"], "aws");
+    assert_eq!(dep["sources"], serde_json::json!(["file"]));
+    assert!(
+        dep["alternatives"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty())
+    );
     let v = &org["vendors"][0];
     for (k, want) in [
         ("id", "aws"),
@@ -195,11 +217,11 @@ fn fail_under_exits_1_below_the_threshold_and_0_at_or_above() {
     write(dir.path(), "main.tf", "provider \"aws\" {}\n");
     let p = dir.path().to_str().expect("utf-8");
     assert_eq!(
-        sovscan(&["scan", p, "--fail-under", "41"]).status.code(),
+        sovscan(&["scan", p, "--fail-under", "19"]).status.code(),
         Some(1)
     );
     assert_eq!(
-        sovscan(&["scan", p, "--fail-under", "40"]).status.code(),
+        sovscan(&["scan", p, "--fail-under", "18"]).status.code(),
         Some(0)
     );
 }

@@ -24,11 +24,7 @@ pub struct AuditArgs {
 pub fn run(args: &AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let config = Config::load(&args.config)?;
     let rules = RuleSet::load(&args.report.rules)?;
-    let report = crate::audit::audit(
-        &config.orgs,
-        &args.report.scan_options(),
-        &rules,
-        &config.policy,
-    )?;
+    config.check(&rules)?;
+    let report = crate::audit::audit(&config.orgs, &args.report.scan_options(), &rules)?;
     args.report.finish(&report, out)
 }

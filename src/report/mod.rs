@@ -7,10 +7,12 @@ use serde::Serialize;
 
 use crate::finding::{Finding, ScanError};
 use crate::scan::Stats;
-use crate::score::{Assessment, CategoryScore, VendorSummary};
+use crate::score::{
+    Assessed, Assessment, CategoryScore, Dependency, ObjectiveScore, VendorSummary,
+};
 
 /// Version of the JSON contract; bumped on every change to the report's shape.
-pub const SCHEMA_VERSION: &str = "1.1.0";
+pub const SCHEMA_VERSION: &str = "1.2.0";
 
 /// The whole result of a run: every organisation, every input problem, the counters.
 #[derive(Debug, Clone, Serialize)]
@@ -42,21 +44,69 @@ impl Default for Tool {
 #[derive(Debug, Clone, Serialize)]
 pub struct OrganisationReport {
     pub name: String,
-    pub score: u32,
+    /// 0-100; `null` when no category could be assessed.
+    pub score: Option<u32>,
     pub grade: &'static str,
+    /// Estimated SEAL level (0-4): the lowest of the assessed categories.
+    pub seal: Option<u8>,
+    /// How the overall score was reached.
+    pub explanation: OverallExplanation,
     pub categories: Vec<CategoryScore>,
+    pub assessed: Assessed,
+    pub objectives: Vec<ObjectiveScore>,
+    pub dependencies: Vec<Dependency>,
     pub vendors: Vec<VendorSummary>,
     pub findings: Vec<Finding>,
+}
+
+/// The overall score spelled out: the weakest link scaled by the weighted mean.
+#[derive(Debug, Clone, Serialize)]
+pub struct OverallExplanation {
+    /// Weighted mean of the assessed categories (those without evidence count as 100).
+    pub mean: Option<u32>,
+    /// The category that caps the score, and its cap (absent when no category caps it).
+    pub weakest_link: Option<WeakestLink>,
+    pub summary: String,
+}
+
+/// The category that caps the overall score.
+#[derive(Debug, Clone, Serialize)]
+pub struct WeakestLink {
+    pub category: String,
+    pub cap: u32,
 }
 
 impl OrganisationReport {
     /// Joins an organisation's name, assessment and findings.
     pub fn new(name: String, assessment: Assessment, findings: Vec<Finding>) -> Self {
+        let summary = match (assessment.score, assessment.mean, &assessment.cap) {
+            (None, _, _) => {
+                "no category could be assessed: nothing in scope can see them".to_owned()
+            }
+            (Some(s), Some(m), Some((cap, cat))) => {
+                format!("score {s} = weakest link {cap} ({cat}) × weighted mean {m} %")
+            }
+            (Some(s), _, _) => format!(
+                "score {s} = weighted mean of the {} assessed categories",
+                assessment.assessed.categories.len()
+            ),
+        };
         Self {
             name,
             score: assessment.score,
             grade: assessment.grade,
+            seal: assessment.seal,
+            explanation: OverallExplanation {
+                mean: assessment.mean,
+                weakest_link: assessment
+                    .cap
+                    .map(|(cap, category)| WeakestLink { category, cap }),
+                summary,
+            },
             categories: assessment.categories,
+            assessed: assessment.assessed,
+            objectives: assessment.objectives,
+            dependencies: assessment.dependencies,
             vendors: assessment.vendors,
             findings,
         }
@@ -81,11 +131,12 @@ impl Report {
         }
     }
 
-    /// The lowest organisation score (100 when there is none).
+    /// The lowest organisation score (100 when there is none); an organisation that could not
+    /// be assessed counts as 0, so a gate never passes on nothing.
     pub fn min_score(&self) -> u32 {
         self.organisations
             .iter()
-            .map(|o| o.score)
+            .map(|o| o.score.unwrap_or(0))
             .min()
             .unwrap_or(100)
     }
@@ -96,7 +147,7 @@ impl Report {
 pub enum Format {
     /// Human-readable summary per organisation.
     Table,
-    /// The versioned JSON contract (schema_version 1.1.0).
+    /// The versioned JSON contract (schema_version 1.2.0).
     Json,
 }
 

@@ -13,6 +13,9 @@ const MAX_ERRORS: usize = 20;
 
 /// Writes the human-readable report.
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if report.organisations.len() > 1 {
+        write_ranking(report, out)?;
+    }
     for org in &report.organisations {
         write_org(org, out)?;
     }
@@ -52,20 +55,40 @@ fn write_org(org: &OrganisationReport, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}", "=".repeat(org.name.chars().count().max(20)))?;
     writeln!(
         out,
-        "Sovereignty score: {}/100 (grade {})  ·  {} finding(s), {} vendor(s)\n",
-        org.score,
+        "Sovereignty score: {}/100 (grade {}, estimated SEAL {})  ·  {} finding(s), {} vendor(s)",
+        score_text(org.score),
         org.grade,
+        org.seal.map_or_else(|| "-".to_owned(), |s| s.to_string()),
         org.findings.len(),
         org.vendors.len()
     )?;
+    writeln!(out, "{}", org.explanation.summary)?;
+    let cats = &org.assessed.categories;
+    writeln!(
+        out,
+        "Assessed {} of {} categories from {}.\n",
+        cats.len(),
+        cats.len() + org.assessed.not_assessed.len(),
+        if org.assessed.sources.is_empty() {
+            "nothing".to_owned()
+        } else {
+            org.assessed
+                .sources
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(" and ")
+        }
+    )?;
     if org.findings.is_empty() {
         writeln!(out, "No vendor dependency found.\n")?;
+        write_not_assessed(org, out)?;
         return Ok(());
     }
     writeln!(
         out,
-        "{:<36} {:>5}  VENDORS (✗ not trusted, ✓ trusted)",
-        "CATEGORY", "SCORE"
+        "{:<36} {:>5} {:>4}  VENDORS (✗ not trusted, ✓ trusted)",
+        "CATEGORY", "SCORE", "SEAL"
     )?;
     for cat in &org.categories {
         let vendors: Vec<String> = cat
@@ -79,13 +102,15 @@ fn write_org(org: &OrganisationReport, out: &mut dyn Write) -> io::Result<()> {
             .collect();
         writeln!(
             out,
-            "{:<36} {:>5}  {}",
+            "{:<36} {:>5} {:>4}  {}",
             cat.name,
             cat.score,
+            cat.seal,
             vendors.join(", ")
         )?;
     }
     writeln!(out)?;
+    write_not_assessed(org, out)?;
     writeln!(
         out,
         "  {:<28} {:<4} {:<8} {:>8}  SERVICES",
@@ -156,4 +181,54 @@ fn human_bytes(n: u64) -> String {
     } else {
         format!("{v:.1} {}", UNITS[unit])
     }
+}
+
+/// Several organisations: one line each, best first.
+fn write_ranking(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut orgs: Vec<&OrganisationReport> = report.organisations.iter().collect();
+    orgs.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.name.cmp(&b.name)));
+    writeln!(out, "Ranking")?;
+    writeln!(out, "=======")?;
+    writeln!(
+        out,
+        "{:>4}  {:<30} {:>5} {:>5} {:>4}  WEAKEST CATEGORY",
+        "RANK", "ORGANISATION", "SCORE", "GRADE", "SEAL"
+    )?;
+    for (i, org) in orgs.iter().enumerate() {
+        let weakest = org
+            .categories
+            .iter()
+            .min_by_key(|c| (c.score, std::cmp::Reverse(c.weight)))
+            .map_or_else(|| "-".to_owned(), |c| format!("{} ({})", c.name, c.score));
+        writeln!(
+            out,
+            "{:>4}  {:<30} {:>5} {:>5} {:>4}  {weakest}",
+            i + 1,
+            org.name,
+            score_text(org.score),
+            org.grade,
+            org.seal.map_or_else(|| "-".to_owned(), |s| s.to_string()),
+        )?;
+    }
+    writeln!(out)
+}
+
+fn write_not_assessed(org: &OrganisationReport, out: &mut dyn Write) -> io::Result<()> {
+    if org.assessed.not_assessed.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "Not assessed (not counted in the score):")?;
+    for n in &org.assessed.not_assessed {
+        let seen = if n.vendors.is_empty() {
+            String::new()
+        } else {
+            format!("; seen anyway: {}", n.vendors.join(", "))
+        };
+        writeln!(out, "  {:<34} {}{seen}", n.name, n.reason)?;
+    }
+    writeln!(out)
+}
+
+fn score_text(score: Option<u32>) -> String {
+    score.map_or_else(|| "-".to_owned(), |s| s.to_string())
 }

@@ -141,6 +141,16 @@ named_set! {
     }
 }
 
+named_set! {
+    /// A scanner whose evidence a category can be assessed from.
+    EvidenceSource {
+        /// Repositories, configs, binaries and archives under the scanned paths.
+        Files = "files",
+        /// The organisation's domains (MX, SPF, TXT, CNAME, NS, addresses).
+        Dns = "dns",
+    }
+}
+
 /// What a rule matches: a regex over text, or an address list.
 #[derive(Debug, Clone)]
 pub enum Pattern {
@@ -195,6 +205,8 @@ pub struct Category {
     pub weight: u32,
     pub weight_reason: String,
     pub objectives: Vec<String>,
+    /// The scanners that can see the category; with none of them in scope it is not assessed.
+    pub sources: Vec<EvidenceSource>,
     pub alternatives: Vec<Alternative>,
 }
 

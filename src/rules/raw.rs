@@ -111,6 +111,9 @@ pub struct RawCategory {
     pub weight_reason: String,
     #[serde(default)]
     pub objectives: Vec<String>,
+    /// Which scanners can see the category (`files`, `dns`).
+    #[serde(default)]
+    pub sources: Vec<String>,
     #[serde(default, rename = "alternative")]
     pub alternatives: Vec<RawAlternative>,
 }

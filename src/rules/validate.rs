@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use super::raw::{RawCategories, RawCategory, RawRule, RawVendor, RawVendorPack};
 use super::{
-    Alternative, BinaryFeature, Category, DnsRecord, Examples, IpRanges, OwnershipChange,
-    PackSource, Pattern, Rule, RuleKind, SourceKind, Strength, Vendor,
+    Alternative, BinaryFeature, Category, DnsRecord, EvidenceSource, Examples, IpRanges,
+    OwnershipChange, PackSource, Pattern, Rule, RuleKind, SourceKind, Strength, Vendor,
 };
 
 /// What sort of problem a pack has.
@@ -309,6 +309,24 @@ fn check_category(c: RawCategory, origin: &str, problems: &mut Vec<Problem>) -> 
             ));
         }
     }
+    if c.sources.is_empty() {
+        problems.push(Problem::structure(
+            origin,
+            id,
+            "sources is empty",
+            "list the scanners that can see the category: sources = [\"files\", \"dns\"]",
+        ));
+    }
+    for src in &c.sources {
+        if EvidenceSource::parse(src).is_none() {
+            problems.push(Problem::structure(
+                origin,
+                id,
+                format!("unknown source `{src}`"),
+                format!("use {}", EvidenceSource::NAMES.join(", ")),
+            ));
+        }
+    }
     for a in &c.alternatives {
         if !is_country(&a.seat) && a.seat != "OSS" {
             problems.push(Problem::structure(
@@ -325,6 +343,11 @@ fn check_category(c: RawCategory, origin: &str, problems: &mut Vec<Problem>) -> 
         weight: c.weight,
         weight_reason: c.weight_reason,
         objectives: c.objectives,
+        sources: c
+            .sources
+            .iter()
+            .filter_map(|s| EvidenceSource::parse(s))
+            .collect(),
         alternatives: c
             .alternatives
             .into_iter()
