@@ -25,6 +25,11 @@ pub enum Error {
     /// A rule id asked for does not exist.
     #[error("unknown rule `{0}`\n  hint: `sovscan rules list` shows every rule id")]
     UnknownRule(String),
+    /// A report given to `explain` cannot be read.
+    #[error(
+        "cannot explain {path}: {message}\n  hint: write a report with `sovscan scan ... --format json -o report.json`"
+    )]
+    BadReport { path: String, message: String },
     /// Writing the report failed.
     #[error("cannot write {path}: {source}")]
     Write {

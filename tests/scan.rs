@@ -281,3 +281,43 @@ fn mentions_in_docs_and_vendored_code_are_present_not_used() {
         .collect();
     assert_eq!(strengths, want);
 }
+
+#[test]
+fn explain_reads_a_saved_report_and_traces_every_deduction() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "main.tf", "provider \"aws\" {}\n");
+    let p = dir.path().to_str().expect("utf-8");
+    let json = dir.path().join("report.json");
+    let j = json.to_str().expect("utf-8");
+    assert_eq!(
+        sovscan(&["scan", p, "--org", "Acme", "--format", "json", "-o", j])
+            .status
+            .code(),
+        Some(0)
+    );
+    let out = sovscan(&["explain", j]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for want in [
+        "Acme: score 18/100 (grade F, estimated SEAL 0)",
+        "score 18 = weakest link 20 (iaas-paas) × weighted mean 90 %",
+        "IaaS/PaaS hosting — 20/100, SEAL 0, weight 10",
+        "100 × (1 − 0.80 aws primary) = 20",
+        "aws-terraform-provider",
+        "main.tf:1",
+        "alternatives: OVHcloud (FR)",
+        "Email and mail security — not assessed",
+        "SOV-2",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in:\n{text}");
+    }
+    // The same text straight from a scan.
+    let direct = sovscan(&["scan", p, "--org", "Acme", "--format", "explain"]);
+    assert_eq!(String::from_utf8_lossy(&direct.stdout), text);
+    // A file that is not a report is an error with a hint.
+    let bad = sovscan(&["explain", "Cargo.toml"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("hint:"));
+    let missing_org = sovscan(&["explain", j, "--org", "Nobody"]);
+    assert_eq!(missing_org.status.code(), Some(2));
+}

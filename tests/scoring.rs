@@ -393,3 +393,25 @@ fn explanations_trace_every_point_to_findings() {
             .any(|x| !x.trusted && x.caveat.is_some())
     );
 }
+
+#[test]
+fn docs_scoring_lists_every_category_weight() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/scoring.md"))
+        .expect("docs/scoring.md");
+    for c in &RULES.categories {
+        let sources: Vec<&str> = c.sources.iter().map(|s| s.as_str()).collect();
+        let row = format!(
+            "| {} | `{}` | {} | {} | {} | {} |",
+            c.name,
+            c.id,
+            c.weight,
+            sources.join(", "),
+            c.objectives.join(", "),
+            c.weight_reason
+        );
+        assert!(
+            doc.contains(&row),
+            "docs/scoring.md lacks or misstates:\n{row}"
+        );
+    }
+}

@@ -4,6 +4,7 @@
 //! its own and never exits the process.
 
 pub mod audit;
+pub mod explain;
 pub mod rules;
 pub mod scan;
 
@@ -32,6 +33,8 @@ pub enum Command {
     Scan(scan::ScanArgs),
     /// Scan every organisation listed in a sovscan.toml manifest.
     Audit(audit::AuditArgs),
+    /// Explain how the scores of a JSON report were reached.
+    Explain(explain::ExplainArgs),
     /// List, explain and test the rule packs.
     #[command(subcommand)]
     Rules(rules::RulesCommand),
@@ -108,6 +111,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     match cli.command {
         Command::Scan(args) => scan::run(&args, out),
         Command::Audit(args) => audit::run(&args, out),
+        Command::Explain(args) => explain::run(&args, out),
         Command::Rules(cmd) => rules::run(cmd, out),
     }
 }

@@ -1,5 +1,6 @@
 //! Reports: one module per output format. A report formats; it never decides.
 
+pub mod explain;
 pub mod json;
 pub mod table;
 
@@ -149,6 +150,8 @@ pub enum Format {
     Table,
     /// The versioned JSON contract (schema_version 1.2.0).
     Json,
+    /// How every score was reached, with the findings behind each deduction.
+    Explain,
 }
 
 /// Writes `report` in `format`.
@@ -156,5 +159,6 @@ pub fn write(report: &Report, format: Format, out: &mut dyn std::io::Write) -> s
     match format {
         Format::Table => table::write(report, out),
         Format::Json => json::write(report, out),
+        Format::Explain => explain::write(&serde_json::to_value(report)?, None, out),
     }
 }
