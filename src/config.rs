@@ -108,6 +108,32 @@ impl Config {
 
     /// Parses config text; relative paths are resolved against `base`.
     pub fn parse(text: &str, base: &Path, file: &str) -> Result<Self, ConfigError> {
+        Self::parse_with(text, base, file, true)
+    }
+
+    /// Reads a config for its global policy only (`sovscan scan --config`): `[[org]]` tables
+    /// are checked if present but not required.
+    pub fn load_policy(path: &Path, rules: &RuleSet) -> Result<Policy, ConfigError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            file: file.clone(),
+            problems: vec![(
+                format!("cannot read config: {e}"),
+                "pass an existing sovscan.toml to --config".to_owned(),
+            )],
+        })?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        let config = Self::parse_with(&text, base, &file, false)?;
+        config.check(rules)?;
+        Ok(config.policy)
+    }
+
+    fn parse_with(
+        text: &str,
+        base: &Path,
+        file: &str,
+        need_orgs: bool,
+    ) -> Result<Self, ConfigError> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError {
             file: file.to_owned(),
             problems: vec![(
@@ -125,7 +151,7 @@ impl Config {
             "sovscan.toml",
             &mut problems,
         );
-        if raw.orgs.is_empty() {
+        if raw.orgs.is_empty() && need_orgs {
             problems.push((
                 "no [[org]] is defined".to_owned(),
                 "add [[org]] tables with name and paths (and/or domains)".to_owned(),

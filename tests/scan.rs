@@ -321,3 +321,38 @@ fn explain_reads_a_saved_report_and_traces_every_deduction() {
     let missing_org = sovscan(&["explain", j, "--org", "Nobody"]);
     assert_eq!(missing_org.status.code(), Some(2));
 }
+
+#[test]
+fn scan_takes_its_policy_from_a_config_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "main.tf", "provider \"aws\" {}\n");
+    write(
+        dir.path(),
+        "policy.toml",
+        "[[allow]]\nvendor = \"aws\"\nreason = \"archive of public minutes only\"\n",
+    );
+    let cfg = dir.path().join("policy.toml");
+    let r = scan_json(dir.path(), &["--config", cfg.to_str().expect("utf-8")]);
+    let org = &r["organisations"][0];
+    assert_eq!(org["score"], 100);
+    let d = &org["categories"][0]["explanation"]["deductions"][0];
+    assert_eq!(
+        d["exempt"],
+        "accepted by policy: archive of public minutes only"
+    );
+    // A policy naming a vendor the packs do not know is an error listing the problem.
+    write(
+        dir.path(),
+        "bad.toml",
+        "[[allow]]\nvendor = \"acme\"\nreason = \"x\"\n",
+    );
+    let bad = dir.path().join("bad.toml");
+    let out = sovscan(&[
+        "scan",
+        dir.path().to_str().expect("utf-8"),
+        "--config",
+        bad.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`acme`"));
+}

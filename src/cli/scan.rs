@@ -7,6 +7,7 @@ use clap::Args;
 
 use super::ReportArgs;
 use crate::audit::scan_one;
+use crate::config::Config;
 use crate::error::{Error, ExitStatus};
 use crate::rules::RuleSet;
 use crate::score::Policy;
@@ -20,6 +21,9 @@ pub struct ScanArgs {
     /// Name of the organisation in the report (default: the first path's directory name).
     #[arg(long, value_name = "NAME")]
     pub org: Option<String>,
+    /// Take the policy (trusted_jurisdictions, weights, allow) from this sovscan.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     #[command(flatten)]
     pub report: ReportArgs,
 }
@@ -27,6 +31,10 @@ pub struct ScanArgs {
 /// Runs `scan`.
 pub fn run(args: &ScanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let rules = RuleSet::load(&args.report.rules)?;
+    let policy = match &args.config {
+        Some(path) => Config::load_policy(path, &rules)?,
+        None => Policy::default(),
+    };
     let name = args
         .org
         .clone()
@@ -36,7 +44,7 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         &args.paths,
         &args.report.scan_options(),
         &rules,
-        &Policy::default(),
+        &policy,
     )?;
     args.report.finish(&report, out)
 }
