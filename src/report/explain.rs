@@ -139,8 +139,14 @@ fn write_deduction(
         .iter()
         .filter_map(|fp| fp.as_str().and_then(|fp| findings.get(fp)).copied())
         .collect();
+    let rank = |f: &Value| match f["strength"].as_str() {
+        Some("primary") => 0,
+        Some("used") => 1,
+        _ => 2,
+    };
     shown.sort_by_key(|f| {
         (
+            rank(f),
             f["location"]["path"]
                 .as_str()
                 .unwrap_or_default()
