@@ -82,6 +82,11 @@ def main(argv):
         nets = {4: [], 6: []}
         for p in prefixes(snapshot, provider):
             net = ipaddress.ip_network(p.strip(), strict=False)
+            # Some publications (Vultr's geofeed) list documentation, private or reserved
+            # ranges; no provider hosts them, and sovscan rejects them (RFC 6890).
+            if not net.is_global or (net.version == 6 and net.subnet_of(ipaddress.ip_network("2001::/23"))):
+                print(f"{provider}: dropping special-purpose {net}", file=sys.stderr)
+                continue
             nets[net.version].append(net)
         lines = [
             f"# {provider}: published IP ranges, merged into the fewest prefixes.",

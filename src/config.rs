@@ -182,7 +182,7 @@ impl Config {
                 ));
             }
             for d in &org.domains {
-                if d.is_empty() || d.contains('/') || d.contains(' ') || !d.contains('.') {
+                if crate::dns::normalise_domain(d).is_none() {
                     problems.push((
                         format!("{label}: `{d}` is not a domain name"),
                         "write bare domains such as \"example.org\"".to_owned(),
@@ -204,7 +204,11 @@ impl Config {
             orgs.push(OrgConfig {
                 name: o.name,
                 paths: o.paths.iter().map(|p| base.join(p)).collect(),
-                domains: o.domains,
+                domains: o
+                    .domains
+                    .iter()
+                    .filter_map(|d| crate::dns::normalise_domain(d))
+                    .collect(),
                 exclude: o.exclude,
                 policy: org_policy,
             });

@@ -25,6 +25,24 @@ pub enum Error {
     /// A rule id asked for does not exist.
     #[error("unknown rule `{0}`\n  hint: `sovscan rules list` shows every rule id")]
     UnknownRule(String),
+    /// Neither a path nor a domain was given.
+    #[error(
+        "nothing to scan\n  hint: give paths, --domain DOMAIN or --domains-file FILE; `sovscan scan --help` shows the usage"
+    )]
+    NothingToScan,
+    /// Some domains given are not domain names.
+    #[error(
+        "not a domain name: {0}\n  hint: write bare domains such as example.org (no scheme, path or spaces)"
+    )]
+    BadDomains(String),
+    /// The domains file cannot be read.
+    #[error(
+        "cannot read domains file {path}: {message}\n  hint: one domain per line, or CSV with org and domain columns"
+    )]
+    BadDomainsFile { path: String, message: String },
+    /// The DNS source cannot be opened (bad snapshot, bad zone file, no resolver).
+    #[error("{0}")]
+    Dns(String),
     /// A report given to `explain` cannot be read.
     #[error(
         "cannot explain {path}: {message}\n  hint: write a report with `sovscan scan ... --format json -o report.json`"

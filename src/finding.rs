@@ -25,6 +25,15 @@ pub enum Location {
         #[serde(skip_serializing_if = "Option::is_none")]
         offset: Option<u64>,
     },
+    /// A DNS record of one of the organisation's domains.
+    Dns {
+        domain: String,
+        /// The owner name queried (`_dmarc.example.org.`).
+        name: String,
+        /// The record kind the rule matched (`mx`, `spf`, `cname`, ...), or `a` for an address.
+        record: String,
+        value: String,
+    },
 }
 
 impl Location {
@@ -32,6 +41,7 @@ impl Location {
     pub fn path(&self) -> &str {
         match self {
             Self::File { path, .. } | Self::Binary { path, .. } => path,
+            Self::Dns { domain, .. } => domain,
         }
     }
 }
@@ -120,6 +130,9 @@ pub enum ErrorKind {
     Malformed,
     /// An archive limit was hit (nesting depth, total size, entry count, compression ratio).
     Limit,
+    /// A DNS query failed (SERVFAIL, timeout, refused), or a DNS limit was hit (SPF lookups,
+    /// SPF loops, CNAME chains). The path is the domain.
+    Dns,
 }
 
 impl ErrorKind {
@@ -133,6 +146,7 @@ impl ErrorKind {
             Self::Unsupported => "unsupported",
             Self::Malformed => "malformed",
             Self::Limit => "limit",
+            Self::Dns => "dns",
         }
     }
 }
@@ -169,6 +183,7 @@ mod tests {
             ErrorKind::Unsupported,
             ErrorKind::Malformed,
             ErrorKind::Limit,
+            ErrorKind::Dns,
         ] {
             assert_eq!(serde_json::to_value(k).expect("serialise"), k.as_str());
         }

@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod cli;
 pub mod config;
+pub mod dns;
 pub mod error;
 pub mod finding;
 pub mod redact;

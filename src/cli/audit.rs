@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::ReportArgs;
+use crate::audit::Inputs;
 use crate::config::Config;
 use crate::error::{Error, ExitStatus};
 use crate::rules::RuleSet;
@@ -25,6 +26,10 @@ pub fn run(args: &AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let config = Config::load(&args.config)?;
     let rules = RuleSet::load(&args.report.rules)?;
     config.check(&rules)?;
-    let report = crate::audit::audit(&config.orgs, &args.report.scan_options(), &rules)?;
+    let files = args.report.scan_options();
+    let has_domains = config.orgs.iter().any(|o| !o.domains.is_empty());
+    let report = args.report.with_dns(has_domains, |dns| {
+        crate::audit::audit(&config.orgs, Inputs { files: &files, dns }, &rules)
+    })?;
     args.report.finish(&report, out)
 }

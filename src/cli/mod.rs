@@ -13,6 +13,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::dns::{Backend, DnsOptions, LiveOptions, Source as DnsSource};
 use crate::error::{Error, ExitStatus};
 use crate::report::{self, Format, Report};
 use crate::scan::archive::ArchiveLimits;
@@ -64,6 +65,24 @@ pub struct ReportArgs {
     /// Skip archive members (and stop streams) over 1 MiB that expand more than N times.
     #[arg(long, value_name = "N", default_value_t = ArchiveLimits::default().max_ratio)]
     pub max_compression_ratio: u64,
+    /// DNS server to ask, IP or IP:PORT (repeatable; default: the system's resolvers).
+    #[arg(long = "resolver", value_name = "IP[:PORT]", value_parser = parse_resolver)]
+    pub resolvers: Vec<std::net::SocketAddr>,
+    /// Seconds to wait for one DNS answer before retrying.
+    #[arg(long, value_name = "SECONDS", default_value_t = 3.0)]
+    pub dns_timeout: f64,
+    /// Domains scanned at once.
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub dns_concurrency: usize,
+    /// Answer DNS queries from a snapshot written by --dns-snapshot-out, with no network.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["zones", "resolvers"])]
+    pub dns_snapshot: Option<PathBuf>,
+    /// Record every DNS answer of this run to FILE, to rerun the audit with --dns-snapshot.
+    #[arg(long, value_name = "FILE")]
+    pub dns_snapshot_out: Option<PathBuf>,
+    /// Answer DNS queries from RFC 1035 zone files instead of the network (repeatable).
+    #[arg(long = "zone", value_name = "FILE", conflicts_with = "resolvers")]
+    pub zones: Vec<PathBuf>,
     /// Worker threads (0: one per core).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
@@ -92,6 +111,50 @@ impl ReportArgs {
                 ..ArchiveLimits::default()
             },
         }
+    }
+
+    /// The DNS source these options name.
+    fn dns_options(&self) -> DnsOptions {
+        let source = if let Some(snap) = &self.dns_snapshot {
+            DnsSource::Snapshot(snap.clone())
+        } else if !self.zones.is_empty() {
+            DnsSource::Zones(self.zones.clone())
+        } else {
+            DnsSource::Live(LiveOptions {
+                servers: self.resolvers.clone(),
+                timeout: std::time::Duration::from_secs_f64(self.dns_timeout.clamp(0.05, 60.0)),
+                attempts: 2,
+                // An explicit server may be authoritative; the system's resolver recurses.
+                recursion: true,
+            })
+        };
+        DnsOptions {
+            source,
+            concurrency: self.dns_concurrency.max(1),
+        }
+    }
+
+    /// Runs `f` with the DNS backend (opened only when there are domains), then writes
+    /// `--dns-snapshot-out`.
+    fn with_dns<T>(
+        &self,
+        has_domains: bool,
+        f: impl FnOnce(Option<(&Backend, usize)>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        if !has_domains {
+            return f(None);
+        }
+        let opts = self.dns_options();
+        let backend = crate::dns::backend(&opts).map_err(|e| Error::Dns(e.to_string()))?;
+        let out = f(Some((&backend, opts.concurrency)))?;
+        if let Some(path) = &self.dns_snapshot_out {
+            let snapshot = backend.snapshot();
+            emit(Some(path), &mut std::io::sink(), |w| {
+                serde_json::to_writer_pretty(&mut *w, &snapshot)?;
+                w.write_all(b"\n")
+            })?;
+        }
+        Ok(out)
     }
 
     /// Writes the report where asked and applies `--fail-under`.
@@ -136,4 +199,14 @@ pub(crate) fn emit(
             out.flush().map_err(wrap("standard output".to_owned()))
         }
     }
+}
+
+/// `IP` or `IP:PORT` (port 53 by default); IPv6 with a port as `[::1]:53`.
+fn parse_resolver(s: &str) -> Result<std::net::SocketAddr, String> {
+    if let Ok(addr) = s.parse::<std::net::SocketAddr>() {
+        return Ok(addr);
+    }
+    s.parse::<std::net::IpAddr>()
+        .map(|ip| std::net::SocketAddr::new(ip, 53))
+        .map_err(|_| format!("`{s}` is not an IP address or IP:PORT (e.g. 127.0.0.1:5300)"))
 }

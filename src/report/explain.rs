@@ -193,6 +193,11 @@ fn location(l: &Value) -> String {
     match l["kind"].as_str() {
         Some("file") => format!("{}:{}", text(&l["path"]), text(&l["line"])),
         Some("binary") => format!("{} ({})", text(&l["path"]), text(&l["feature"])),
+        Some("dns") => format!(
+            "{} {}",
+            text(&l["name"]),
+            text(&l["record"]).to_ascii_uppercase()
+        ),
         _ => text(&l["path"]),
     }
 }

@@ -6,6 +6,7 @@ pub mod table;
 
 use serde::Serialize;
 
+use crate::dns::DomainSummary;
 use crate::finding::{Finding, ScanError};
 use crate::scan::Stats;
 use crate::score::{
@@ -56,6 +57,9 @@ pub struct OrganisationReport {
     pub assessed: Assessed,
     pub objectives: Vec<ObjectiveScore>,
     pub dependencies: Vec<Dependency>,
+    /// Per scanned domain: mail provider, gateway, senders, DNS and web hosting.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<DomainSummary>,
     pub vendors: Vec<VendorSummary>,
     pub findings: Vec<Finding>,
 }
@@ -108,6 +112,7 @@ impl OrganisationReport {
             assessed: assessment.assessed,
             objectives: assessment.objectives,
             dependencies: assessment.dependencies,
+            domains: Vec::new(),
             vendors: assessment.vendors,
             findings,
         }

@@ -82,6 +82,7 @@ fn write_org(org: &OrganisationReport, out: &mut dyn Write) -> io::Result<()> {
     )?;
     if org.findings.is_empty() {
         writeln!(out, "No vendor dependency found.\n")?;
+        write_domains(org, out)?;
         write_not_assessed(org, out)?;
         return Ok(());
     }
@@ -110,6 +111,7 @@ fn write_org(org: &OrganisationReport, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     writeln!(out)?;
+    write_domains(org, out)?;
     write_not_assessed(org, out)?;
     writeln!(
         out,
@@ -149,6 +151,9 @@ fn write_org(org: &OrganisationReport, out: &mut dyn Write) -> io::Result<()> {
                 Some(o) => format!("{path} ({feature} at {o:#x})"),
                 None => format!("{path} ({feature})"),
             },
+            crate::finding::Location::Dns { name, record, .. } => {
+                format!("{name} {}", record.to_ascii_uppercase())
+            }
         };
         writeln!(out, "  {:<8} {:<34} {loc}", f.strength.as_str(), f.rule)?;
         writeln!(out, "           {}", f.evidence)?;
@@ -231,4 +236,35 @@ fn write_not_assessed(org: &OrganisationReport, out: &mut dyn Write) -> io::Resu
 
 fn score_text(score: Option<u32>) -> String {
     score.map_or_else(|| "-".to_owned(), |s| s.to_string())
+}
+
+/// One line per scanned domain: who runs its mail, DNS and web.
+fn write_domains(org: &OrganisationReport, out: &mut dyn Write) -> io::Result<()> {
+    if org.domains.is_empty() {
+        return Ok(());
+    }
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "-".to_owned()
+        } else {
+            v.join(", ")
+        }
+    };
+    writeln!(out, "Domains:")?;
+    for d in &org.domains {
+        let answered = if d.answered {
+            ""
+        } else {
+            "  (no answer: mail not assessed)"
+        };
+        writeln!(out, "  {}{answered}", d.domain)?;
+        writeln!(out, "    mail provider: {}", list(&d.mail_provider))?;
+        if !d.mail_gateway.is_empty() {
+            writeln!(out, "    mail gateway:  {}", list(&d.mail_gateway))?;
+        }
+        writeln!(out, "    senders:       {}", list(&d.senders))?;
+        writeln!(out, "    DNS hosting:   {}", list(&d.dns_hosting))?;
+        writeln!(out, "    web hosting:   {}", list(&d.web_hosting))?;
+    }
+    writeln!(out)
 }

@@ -6,7 +6,7 @@
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
-use super::{BinaryFeature, Problem, Rule, RuleKind};
+use super::{BinaryFeature, DnsRecord, Problem, Rule, RuleKind};
 
 /// Finds which file rules apply to a path and which are worth running on a text.
 #[derive(Debug)]
@@ -213,6 +213,50 @@ impl BinaryMatcher {
     /// Indices of the rules that match `value` as `feature`, in rule order.
     pub fn matches(&self, feature: BinaryFeature, value: &[u8]) -> Vec<usize> {
         let (set, owners) = &self.sets[feature as usize];
+        if owners.is_empty() {
+            return Vec::new();
+        }
+        set.matches(value).iter().map(|p| owners[p]).collect()
+    }
+}
+
+/// Finds which `kind = "dns"` rules match a record value: one regex set per record kind.
+#[derive(Debug)]
+pub struct DnsMatcher {
+    /// Per record kind (in `DnsRecord::NAMES` order): the set and, per pattern, its rule index.
+    sets: Vec<(regex::bytes::RegexSet, Vec<usize>)>,
+}
+
+impl DnsMatcher {
+    pub(super) fn build(rules: &[Rule]) -> Result<Self, Problem> {
+        let mut sets = Vec::new();
+        for name in DnsRecord::NAMES {
+            let record = DnsRecord::parse(name);
+            let (mut patterns, mut owners) = (Vec::new(), Vec::new());
+            for (i, rule) in rules.iter().enumerate() {
+                let applies =
+                    rule.kind == RuleKind::Dns && record.is_some_and(|r| rule.records.contains(&r));
+                if let (true, Some(re)) = (applies, rule.regex()) {
+                    patterns.push(re.as_str().to_owned());
+                    owners.push(i);
+                }
+            }
+            let set = regex::bytes::RegexSet::new(&patterns).map_err(|e| {
+                Problem::structure(
+                    "rules",
+                    None,
+                    format!("dns rule set for `{name}`: {e}"),
+                    "check the dns rules' regexes",
+                )
+            })?;
+            sets.push((set, owners));
+        }
+        Ok(Self { sets })
+    }
+
+    /// Indices of the rules that match `value` as a `record` value, in rule order.
+    pub fn matches(&self, record: DnsRecord, value: &[u8]) -> Vec<usize> {
+        let (set, owners) = &self.sets[record as usize];
         if owners.is_empty() {
             return Vec::new();
         }

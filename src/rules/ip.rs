@@ -46,6 +46,16 @@ impl IpRanges {
                 continue;
             }
             match parse_cidr(line) {
+                Some(c) if special_purpose(&c).is_some() => problems.push(Problem::structure(
+                    origin,
+                    None,
+                    format!(
+                        "line {}: `{line}` overlaps the special-purpose range {} (RFC 6890): no provider hosts it",
+                        n + 1,
+                        special_purpose(&c).unwrap_or_default()
+                    ),
+                    "remove the line (documentation, private and reserved ranges are dropped by scripts/refresh-ip-ranges.py)",
+                )),
                 Some(Cidr::V4(lo, hi)) => v4.push((u128::from(lo), u128::from(hi))),
                 Some(Cidr::V6(lo, hi)) => v6.push((lo, hi)),
                 None => problems.push(Problem::structure(
@@ -116,6 +126,51 @@ impl IpRanges {
 enum Cidr {
     V4(u32, u32),
     V6(u128, u128),
+}
+
+/// Special-purpose ranges (RFC 6890 registries) that no cloud provider hosts: documentation,
+/// private, loopback, link-local, benchmarking, multicast, reserved.
+const SPECIAL_V4: &[&str] = &[
+    "0.0.0.0/8",
+    "10.0.0.0/8",
+    "100.64.0.0/10",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "172.16.0.0/12",
+    "192.0.0.0/24",
+    "192.0.2.0/24",
+    "192.168.0.0/16",
+    "198.18.0.0/15",
+    "198.51.100.0/24",
+    "203.0.113.0/24",
+    "224.0.0.0/3",
+];
+const SPECIAL_V6: &[&str] = &[
+    "::/8",
+    "100::/64",
+    "2001::/23",
+    "2001:db8::/32",
+    "fc00::/7",
+    "fe80::/10",
+    "ff00::/8",
+];
+
+/// The special-purpose range `c` overlaps, if any.
+fn special_purpose(c: &Cidr) -> Option<&'static str> {
+    let overlaps = |(a, b): (u128, u128), (x, y): (u128, u128)| a <= y && x <= b;
+    match c {
+        Cidr::V4(lo, hi) => SPECIAL_V4.iter().copied().find(|r| match parse_cidr(r) {
+            Some(Cidr::V4(x, y)) => overlaps(
+                (u128::from(*lo), u128::from(*hi)),
+                (u128::from(x), u128::from(y)),
+            ),
+            _ => false,
+        }),
+        Cidr::V6(lo, hi) => SPECIAL_V6.iter().copied().find(|r| match parse_cidr(r) {
+            Some(Cidr::V6(x, y)) => overlaps((*lo, *hi), (x, y)),
+            _ => false,
+        }),
+    }
 }
 
 /// Parses `addr/len` (or a bare address) into its first and last address.

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 pub use builtin::sources as builtin_sources;
-pub use compile::{BinaryMatcher, FileMatcher};
+pub use compile::{BinaryMatcher, DnsMatcher, FileMatcher};
 pub use ip::IpRanges;
 pub use validate::{Problem, ProblemKind, RulePackError};
 
@@ -257,6 +257,7 @@ pub struct RuleSet {
     pub ip_ranges: Vec<Arc<IpRanges>>,
     files: FileMatcher,
     binaries: BinaryMatcher,
+    dns: DnsMatcher,
 }
 
 /// One pack source: where it came from and its text.
@@ -346,6 +347,7 @@ impl RuleSet {
         let v = validate::validate(sources, problems, examples)?;
         let files = FileMatcher::build(&v.rules).map_err(|p| RulePackError::new(vec![p]))?;
         let binaries = BinaryMatcher::build(&v.rules).map_err(|p| RulePackError::new(vec![p]))?;
+        let dns = DnsMatcher::build(&v.rules).map_err(|p| RulePackError::new(vec![p]))?;
         Ok(Self {
             vendors: v.vendors,
             categories: v.categories,
@@ -353,6 +355,7 @@ impl RuleSet {
             ip_ranges: v.ip_ranges,
             files,
             binaries,
+            dns,
         })
     }
 
@@ -364,6 +367,11 @@ impl RuleSet {
     /// The matcher for `kind = "binary"` rules.
     pub fn binary_matcher(&self) -> &BinaryMatcher {
         &self.binaries
+    }
+
+    /// The matcher for `kind = "dns"` rules.
+    pub fn dns_matcher(&self) -> &DnsMatcher {
+        &self.dns
     }
 
     /// Looks up a rule by id.

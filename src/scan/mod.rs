@@ -31,6 +31,10 @@ pub struct Stats {
     pub archive_members: u64,
     /// Bytes of binaries and archives read (compressed size for archives on disk).
     pub binary_bytes: u64,
+    /// Domains scanned.
+    pub domains_scanned: u64,
+    /// DNS queries sent (each name and type once per run).
+    pub dns_queries: u64,
 }
 
 impl Stats {
@@ -44,6 +48,8 @@ impl Stats {
         self.archives_scanned += other.archives_scanned;
         self.archive_members += other.archive_members;
         self.binary_bytes += other.binary_bytes;
+        self.domains_scanned += other.domains_scanned;
+        self.dns_queries += other.dns_queries;
     }
 }
 

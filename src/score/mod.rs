@@ -416,6 +416,7 @@ fn join(findings: &[Finding], rules: &RuleSet, policy: &Policy) -> Vec<Dependenc
         let source = match f.location {
             Location::File { .. } => "file",
             Location::Binary { .. } => "binary",
+            Location::Dns { .. } => "dns",
         };
         if !dep.sources.contains(&source) {
             dep.sources.push(source);
