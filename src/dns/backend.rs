@@ -139,6 +139,9 @@ fn is_within(name: &str, zone: &str) -> bool {
     name == zone || name.ends_with(&format!(".{zone}")) || zone == "."
 }
 
+/// (name, type) of a query.
+type QueryKey = (String, String);
+
 enum Source {
     Live(Box<Resolver<TokioRuntimeProvider>>),
     Replay(HashMap<(String, String), Answer>),
@@ -148,7 +151,7 @@ enum Source {
 /// Answers queries from one source, each (name, type) at most once per run.
 pub struct Backend {
     source: Source,
-    cache: Mutex<HashMap<(String, String), Arc<OnceCell<Answer>>>>,
+    cache: Mutex<HashMap<QueryKey, Arc<OnceCell<Answer>>>>,
     queries: AtomicU64,
 }
 

@@ -126,11 +126,11 @@ pub fn summarise(obs: &Observation, findings: &mut [Finding]) -> DomainSummary {
             .filter(|m| !mx.contains(m))
             .cloned()
             .collect();
-        (provider, mx.clone())
+        (provider, mx)
     } else if !mx.is_empty() {
-        (mx.clone(), Vec::new())
+        (mx, Vec::new())
     } else if !mailbox.is_empty() {
-        (mailbox.clone(), Vec::new())
+        (mailbox, Vec::new())
     } else if obs.mx_hosts.is_empty() {
         (vec!["no MX record".to_owned()], Vec::new())
     } else {

@@ -149,7 +149,13 @@ pub async fn collect(
         dns.query(&dmarc, "TXT"),
     );
 
-    obs.mail_answered = obs.note("MX", &apex, &mx);
+    obs.mail_answered = obs.note("MX", &apex, &mx) && mx.status == Status::NoError;
+    if mx.status == Status::NxDomain {
+        obs.problems.push(Problem {
+            query: format!("MX {apex}"),
+            message: "NXDOMAIN: the domain does not exist".to_owned(),
+        });
+    }
     let mut mx_hosts: Vec<(u16, String)> = mx
         .values("MX")
         .filter_map(|v| {
@@ -239,9 +245,16 @@ pub async fn collect(
 
     // Web: the A/AAAA (and CNAME chain) of the apex and www.
     for name in [&apex, &www] {
+        // The CNAME first: a chain into a name the server cannot answer still shows its first
+        // hop (the hosting provider), even when the address lookup through it fails.
+        let cname = dns.query(name, "CNAME").await;
+        let aliased = cname.status == Status::NoError && cname.values("CNAME").next().is_some();
+        for v in cname.values("CNAME") {
+            obs.push(name, DnsRecord::Cname, v);
+        }
         let (a4, a6) = tokio::join!(dns.query(name, "A"), dns.query(name, "AAAA"));
         for a in [&a4, &a6] {
-            let required = name == &apex;
+            let required = name == &apex && !aliased;
             let ok = if required {
                 obs.note("A/AAAA", name, a)
             } else {

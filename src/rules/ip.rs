@@ -249,9 +249,19 @@ mod tests {
 
     #[test]
     fn merges_overlapping_and_adjacent_prefixes() {
-        let r = ranges("10.0.0.0/24\n10.0.1.0/24\n10.0.0.128/25\n0.0.0.0/0\n");
+        let r = ranges("20.0.0.0/24\n20.0.1.0/24\n20.0.0.128/25\n20.0.2.0/23\n");
         assert_eq!(r.len(), (1, 0));
-        assert!(r.contains(ip("255.255.255.255")));
+        assert!(r.contains(ip("20.0.3.255")));
+        assert!(!r.contains(ip("20.0.4.0")));
+    }
+
+    #[test]
+    fn special_purpose_ranges_are_rejected() {
+        for bad in ["192.0.2.0/24", "10.1.0.0/16", "2001:db8::/32", "2001:10::/28", "0.0.0.0/0"] {
+            let text = format!("# as_of: 2026-08-22\n# source: https://example.org/r\n{bad}\n");
+            let problems = IpRanges::parse("t", "t.txt", &text).expect_err(bad);
+            assert!(problems[0].message.contains("special-purpose"), "{bad}");
+        }
     }
 
     #[test]
