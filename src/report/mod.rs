@@ -14,7 +14,7 @@ use crate::score::{
 };
 
 /// Version of the JSON contract; bumped on every change to the report's shape.
-pub const SCHEMA_VERSION: &str = "1.2.0";
+pub const SCHEMA_VERSION: &str = "1.3.0";
 
 /// The whole result of a run: every organisation, every input problem, the counters.
 #[derive(Debug, Clone, Serialize)]
@@ -153,7 +153,7 @@ impl Report {
 pub enum Format {
     /// Human-readable summary per organisation.
     Table,
-    /// The versioned JSON contract (schema_version 1.2.0).
+    /// The versioned JSON contract (schema_version 1.3.0).
     Json,
     /// How every score was reached, with the findings behind each deduction.
     Explain,
