@@ -8,20 +8,22 @@
 # query rate of dnsperf, and checks the targets: sovscan >= 50 % of dnsperf's query rate, and
 # peak RSS < 200 MB.
 #
-# Usage: benches/dns-compare.sh [--quick] [--domains N] [--rounds R] [--concurrency "64 256"]
-#                               [--port P] [--sovscan PATH] [--keep]
+# Usage: benches/dns-compare.sh [--quick] [--domains N] [--rounds R] [--concurrency "16 64"]
+#                               [--port P] [--sovscan PATH] [--keep] [--strict]
 #   --quick        1,000 domains, 1 round (smoke test)
 #   --domains N    number of generated domains (default 10000)
 #   --rounds R     alternations of sovscan and dnsperf (default 3; medians are reported)
-#   --concurrency  sovscan --dns-concurrency values to try (default "64 256")
+#   --concurrency  sovscan --dns-concurrency values to try (default "16 64")
 #   --port P       port for knotd on 127.0.0.1 (default: a free one)
 #   --sovscan PATH binary to test (default: target/release/sovscan of this repository)
 #   --keep         keep the work directory (zone, snapshot, query file, outputs, logs)
+#   --strict       exit with status 1 when a target is not met
 #
 # Everything runs on 127.0.0.1: knotd listens there only, sovscan is given --resolver and never
 # uses the system resolver, and names outside bench.test. are answered REFUSED by knotd.
 # Needs root (or the packages already installed): knot, dnsperf and time from Debian.
-# Exit status: 0 when the run completed (whether or not the targets hold), non-zero on failure.
+# Exit status: 0 when the run completed (whether or not the targets hold, unless --strict),
+# 1 with --strict when a target is not met, 2 on failure.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,10 +31,11 @@ GEN="$REPO/benches/dns-zone-gen.py"
 
 DOMAINS=10000
 ROUNDS=3
-CONCURRENCY="64 256"
+CONCURRENCY="16 64"
 PORT=""
 SOVSCAN="$REPO/target/release/sovscan"
 KEEP=0
+STRICT=0
 ZONE=bench.test
 DNS_TIMEOUT=2
 # dnsperf: 4 clients (sockets) and the default 100 queries outstanding, one pass over the file
@@ -55,6 +58,7 @@ while [ $# -gt 0 ]; do
         --port) PORT="${2:?--port needs a number}"; shift 2 ;;
         --sovscan) SOVSCAN="${2:?--sovscan needs a path}"; shift 2 ;;
         --keep) KEEP=1; shift ;;
+        --strict) STRICT=1; shift ;;
         -h|--help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
         *) die "unknown option $1 (see --help)" ;;
     esac
@@ -65,6 +69,8 @@ read -r -a CONCS <<<"$CONCURRENCY"
 [ "${#CONCS[@]}" -gt 0 ] || die "--concurrency needs at least one value"
 
 START_TS=$EPOCHREALTIME
+# Other work on the machine skews every number: note the load before starting.
+LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
 
 # --- Step 1: tools --------------------------------------------------------------------------
 # knotd/knotc (authoritative server), dnsperf, and GNU time for the peak RSS.
@@ -177,7 +183,7 @@ server_packets() {
 }
 
 # One sovscan scan under GNU time. Appends a row to results.tsv:
-#   sovscan CONC ROUND WALL_S RSS_KB DOMAINS QUERIES ERRORS TIMEOUTS PACKETS
+#   sovscan CONC ROUND WALL_S RSS_KB DOMAINS QUERIES ERRORS TIMEOUTS PACKETS CPU_S
 # Extra arguments (after the first three) go to sovscan.
 RESULTS="$WORK/results.tsv"
 : >"$RESULTS"
@@ -196,8 +202,9 @@ run_sovscan() {
         cat "$WORK/sovscan.stderr" "$WORK/time.txt" >&2
         die "sovscan exited with status $rc (concurrency $conc, round $round)"
     fi
-    local rss
+    local rss cpu
     rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$WORK/time.txt")
+    cpu=$(awk -F': ' '/(User|System) time \(seconds\)/ { s += $2 } END { printf "%.2f", s }' "$WORK/time.txt")
     # domains_scanned, dns_queries, errors, and errors that are timeouts (lost packets).
     local stats
     stats=$(python3 - "$out" <<'PY'
@@ -209,9 +216,9 @@ timeouts = sum(1 for e in errors if "TIMEOUT" in e.get("message", "").upper())
 print(s["domains_scanned"], s["dns_queries"], len(errors), timeouts)
 PY
 )
-    printf 'sovscan\t%s\t%s\t%s\t%s\t%s\t%s\n' "$conc" "$round" \
+    printf 'sovscan\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$conc" "$round" \
         "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" "$rss" \
-        "$(tr ' ' '\t' <<<"$stats")" "$((after - before))" >>"$RESULTS"
+        "$(tr ' ' '\t' <<<"$stats")" "$((after - before))" "$cpu" >>"$RESULTS"
     rm -f "$out"
 }
 
@@ -261,7 +268,9 @@ done
 
 # --- Step 7: report ----------------------------------------------------------------------------
 END_TS=$EPOCHREALTIME
-python3 - "$RESULTS" "$TARGET_RATIO" "$TARGET_RSS_MB" <<'PY'
+# The report exits 3 when a target is not met.
+TARGETS_MET=0
+if python3 - "$RESULTS" "$TARGET_RATIO" "$TARGET_RSS_MB" <<'PY'
 import statistics, sys
 
 path, target_ratio, target_rss = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
@@ -298,7 +307,8 @@ for conc in sorted({int(r[1]) for r in sov}):
                   "yes" if ok_ratio else "NO", "yes" if ok_rss else "NO"))
     errs = sorted({(int(r[7]), int(r[8])) for r in rs})
     pk = sorted({int(r[9]) for r in rs})
-    extra = [f"conc {conc}: walls " + ", ".join(f"{float(r[3]):.2f}" for r in rs),
+    extra = [f"conc {conc}: walls " + ", ".join(f"{float(r[3]):.2f}" for r in rs)
+             + " s (CPU " + ", ".join(f"{float(r[10]):.2f}" for r in rs) + " s)",
              "errors/timeouts per run " + ", ".join(f"{e}/{t}" for e, t in errs),
              "server saw " + ", ".join(f"{p:,}" for p in pk) + " packets per run"]
     table[-1] = table[-1] + ("; ".join(extra),)
@@ -313,7 +323,16 @@ for row in table:
 print()
 print("targets (every concurrency):", "HOLD" if all(verdicts) else "NOT MET",
       f"(sovscan >= {target_ratio:g}x dnsperf's queries/s, peak RSS < {target_rss:g} MB)")
+sys.exit(0 if all(verdicts) else 3)
 PY
+then
+    TARGETS_MET=1
+else
+    rc=$?
+    [ "$rc" -eq 3 ] || die "the report failed (status $rc)"
+fi
 echo "machine: $(nproc) CPUs, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo);" \
     "$DOMAINS domains, $ROUNDS round(s), knotd 1 UDP worker on 127.0.0.1@$PORT;" \
-    "script took $(awk -v a="$START_TS" -v b="$END_TS" 'BEGIN { printf "%.0f", b - a }') s"
+    "script took $(awk -v a="$START_TS" -v b="$END_TS" 'BEGIN { printf "%.0f", b - a }') s;" \
+    "load average $LOAD_START at start, $(cut -d' ' -f1 /proc/loadavg) at end"
+if [ "$STRICT" = 1 ] && [ "$TARGETS_MET" = 0 ]; then exit 1; fi

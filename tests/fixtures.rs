@@ -225,10 +225,14 @@ fn domains_without_an_answer_leave_mail_not_assessed() {
     ]);
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let errors = common::error_pairs(&r);
-    assert!(errors.contains(&("dns".to_owned(), "town.example".to_owned())), "{errors:?}");
+    assert!(
+        errors.contains(&("dns".to_owned(), "town.example".to_owned())),
+        "{errors:?}"
+    );
     let na = &r["organisations"][0]["assessed"]["not_assessed"];
     assert!(
-        na.as_array().is_some_and(|a| a.iter().any(|n| n["id"] == "email")),
+        na.as_array()
+            .is_some_and(|a| a.iter().any(|n| n["id"] == "email")),
         "{na}"
     );
 }

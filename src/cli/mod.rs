@@ -72,7 +72,7 @@ pub struct ReportArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 3.0)]
     pub dns_timeout: f64,
     /// Domains scanned at once.
-    #[arg(long, value_name = "N", default_value_t = 64)]
+    #[arg(long, value_name = "N", default_value_t = 16)]
     pub dns_concurrency: usize,
     /// Answer DNS queries from a snapshot written by --dns-snapshot-out, with no network.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["zones", "resolvers"])]
@@ -145,7 +145,9 @@ impl ReportArgs {
             return f(None);
         }
         let opts = self.dns_options();
-        let backend = crate::dns::backend(&opts).map_err(|e| Error::Dns(e.to_string()))?;
+        let backend = crate::dns::backend(&opts)
+            .map_err(|e| Error::Dns(e.to_string()))?
+            .keep_all(self.dns_snapshot_out.is_some());
         let out = f(Some((&backend, opts.concurrency)))?;
         if let Some(path) = &self.dns_snapshot_out {
             let snapshot = backend.snapshot();

@@ -56,6 +56,8 @@ pub struct LiveOptions {
 pub struct Zones {
     origins: Vec<String>,
     names: BTreeMap<String, Vec<Rr>>,
+    /// Every proper ancestor of an owner name (empty non-terminals answer NODATA, not NXDOMAIN).
+    interior: std::collections::HashSet<String>,
 }
 
 impl Zones {
@@ -80,6 +82,13 @@ impl Zones {
         for set in sets.values() {
             for record in set.records_without_rrsigs() {
                 if let Some(r) = rr(record) {
+                    let mut parent = r.name.as_str();
+                    while let Some((_, rest)) = parent.split_once('.') {
+                        if rest.is_empty() || !self.interior.insert(rest.to_owned()) {
+                            break;
+                        }
+                        parent = rest;
+                    }
                     self.names.entry(r.name.clone()).or_default().push(r);
                 }
             }
@@ -93,7 +102,7 @@ impl Zones {
         for _ in 0..MAX_CNAME_CHAIN {
             let Some(records) = self.names.get(&current) else {
                 let inside = self.origins.iter().any(|o| is_within(&current, o));
-                let has_children = self.names.keys().any(|n| is_within(n, &current));
+                let has_children = self.interior.contains(&current);
                 return match (inside, has_children) {
                     (_, true) => Answer::records(chain),
                     (true, false) if chain.is_empty() => {
@@ -136,7 +145,11 @@ impl Zones {
 pub const MAX_CNAME_CHAIN: usize = 8;
 
 fn is_within(name: &str, zone: &str) -> bool {
-    name == zone || name.ends_with(&format!(".{zone}")) || zone == "."
+    zone == "."
+        || name == zone
+        || name
+            .strip_suffix(zone)
+            .is_some_and(|head| head.ends_with('.'))
 }
 
 /// (name, type) of a query.
@@ -153,6 +166,9 @@ pub struct Backend {
     source: Source,
     cache: Mutex<HashMap<QueryKey, Arc<OnceCell<Answer>>>>,
     queries: AtomicU64,
+    /// Keep every answer (for `--dns-snapshot-out`); otherwise only names shared between
+    /// domains (SPF includes, MX hosts) are cached, and memory stays flat as domains grow.
+    keep_all: bool,
 }
 
 impl std::fmt::Debug for Backend {
@@ -214,7 +230,24 @@ impl Backend {
             source,
             cache: Mutex::new(HashMap::new()),
             queries: AtomicU64::new(0),
+            keep_all: true,
         }
+    }
+
+    /// Whether to keep every answer (needed for [`Backend::snapshot`]); on by default.
+    pub fn keep_all(mut self, keep: bool) -> Self {
+        self.keep_all = keep;
+        self
+    }
+
+    /// A query for a name of the domain being scanned: asked once, and kept only when every
+    /// answer is kept.
+    pub async fn query_own(&self, name: &str, rtype: &str) -> Answer {
+        if self.keep_all {
+            return self.query(name, rtype).await;
+        }
+        self.queries.fetch_add(1, Ordering::Relaxed);
+        self.ask(&fqdn(name), rtype).await
     }
 
     /// Queries sent to the source (each (name, type) once).

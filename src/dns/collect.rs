@@ -143,10 +143,10 @@ pub async fn collect(
     let www = format!("www.{apex}");
     let dmarc = format!("_dmarc.{apex}");
     let (mx, txt, ns, dmarc_txt) = tokio::join!(
-        dns.query(&apex, "MX"),
-        dns.query(&apex, "TXT"),
-        dns.query(&apex, "NS"),
-        dns.query(&dmarc, "TXT"),
+        dns.query_own(&apex, "MX"),
+        dns.query_own(&apex, "TXT"),
+        dns.query_own(&apex, "NS"),
+        dns.query_own(&dmarc, "TXT"),
     );
 
     obs.mail_answered = obs.note("MX", &apex, &mx) && mx.status == Status::NoError;
@@ -247,12 +247,12 @@ pub async fn collect(
     for name in [&apex, &www] {
         // The CNAME first: a chain into a name the server cannot answer still shows its first
         // hop (the hosting provider), even when the address lookup through it fails.
-        let cname = dns.query(name, "CNAME").await;
+        let cname = dns.query_own(name, "CNAME").await;
         let aliased = cname.status == Status::NoError && cname.values("CNAME").next().is_some();
         for v in cname.values("CNAME") {
             obs.push(name, DnsRecord::Cname, v);
         }
-        let (a4, a6) = tokio::join!(dns.query(name, "A"), dns.query(name, "AAAA"));
+        let (a4, a6) = tokio::join!(dns.query_own(name, "A"), dns.query_own(name, "AAAA"));
         for a in [&a4, &a6] {
             let required = name == &apex && !aliased;
             let ok = if required {
@@ -336,7 +336,7 @@ fn optional(obs: &mut Observation, rtype: &str, name: &str, a: &Answer) -> bool 
 }
 
 async fn futures_join(dns: &Backend, names: &[String], rtype: &str) -> Vec<Answer> {
-    futures_util::future::join_all(names.iter().map(|n| dns.query(n, rtype))).await
+    futures_util::future::join_all(names.iter().map(|n| dns.query_own(n, rtype))).await
 }
 
 fn is_spf(txt: &str) -> bool {

@@ -50,7 +50,7 @@ impl Default for DnsOptions {
                 attempts: 2,
                 recursion: true,
             }),
-            concurrency: 64,
+            concurrency: 16,
         }
     }
 }
@@ -85,8 +85,6 @@ pub struct DnsScan {
     pub domains: Vec<DomainResult>,
     /// Queries sent to the source (each name and type once).
     pub queries: u64,
-    /// Every answer, for `--dns-snapshot-out`.
-    pub snapshot: Snapshot,
 }
 
 /// Opens the answer source.
@@ -172,7 +170,6 @@ pub fn scan_domains(
     Ok(DnsScan {
         domains,
         queries: dns.queries(),
-        snapshot: dns.snapshot(),
     })
 }
 

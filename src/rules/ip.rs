@@ -257,7 +257,13 @@ mod tests {
 
     #[test]
     fn special_purpose_ranges_are_rejected() {
-        for bad in ["192.0.2.0/24", "10.1.0.0/16", "2001:db8::/32", "2001:10::/28", "0.0.0.0/0"] {
+        for bad in [
+            "192.0.2.0/24",
+            "10.1.0.0/16",
+            "2001:db8::/32",
+            "2001:10::/28",
+            "0.0.0.0/0",
+        ] {
             let text = format!("# as_of: 2026-08-22\n# source: https://example.org/r\n{bad}\n");
             let problems = IpRanges::parse("t", "t.txt", &text).expect_err(bad);
             assert!(problems[0].message.contains("special-purpose"), "{bad}");
