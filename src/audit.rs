@@ -12,6 +12,7 @@ use crate::rules::{EvidenceSource, RuleSet};
 use crate::scan::Stats;
 use crate::scan::files::{FileScanOptions, scan_paths};
 use crate::score::{Policy, Scope, assess};
+use crate::suppress::Suppressions;
 
 /// What a run reads besides the organisations themselves.
 #[derive(Debug, Clone, Copy)]
@@ -19,6 +20,8 @@ pub struct Inputs<'a> {
     pub files: &'a FileScanOptions,
     /// The DNS answer source and how many domains to scan at once.
     pub dns: Option<(&'a Backend, usize)>,
+    /// `.sovscanignore` entries, applied to every organisation.
+    pub suppressions: Option<&'a Suppressions>,
 }
 
 /// Scans one organisation's paths and domains as a single organisation named `name`.
@@ -91,6 +94,9 @@ pub fn audit(orgs: &[OrgConfig], inputs: Inputs, rules: &RuleSet) -> Result<Repo
         }
         scan.findings
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        if let Some(sup) = inputs.suppressions {
+            errors.extend(sup.apply(&mut scan.findings, &crate::suppress::today()));
+        }
         // DNS is in scope only when at least one domain got real answers: a dead resolver must
         // not make mail look sovereign.
         let scope = Scope::of(
@@ -101,7 +107,14 @@ pub fn audit(orgs: &[OrgConfig], inputs: Inputs, rules: &RuleSet) -> Result<Repo
             .into_iter()
             .flatten(),
         );
-        let assessment = assess(&scan.findings, rules, &org.policy, &scope);
+        // Suppressed findings stay in the report but do not count.
+        let counted: Vec<_> = scan
+            .findings
+            .iter()
+            .filter(|f| f.suppressed.is_none())
+            .cloned()
+            .collect();
+        let assessment = assess(&counted, rules, &org.policy, &scope);
         let mut report = OrganisationReport::new(org.name.clone(), assessment, scan.findings);
         report.domains = summaries;
         reports.push(report);

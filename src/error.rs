@@ -40,6 +40,19 @@ pub enum Error {
         "cannot read domains file {path}: {message}\n  hint: one domain per line, or CSV with org and domain columns"
     )]
     BadDomainsFile { path: String, message: String },
+    /// The suppressions file is invalid; every problem is listed.
+    #[error("{0}")]
+    Suppressions(String),
+    /// The baseline report cannot be read.
+    #[error(
+        "cannot use baseline {path}: {message}\n  hint: pass a report written by `sovscan ... --format json -o report.json`"
+    )]
+    BadBaseline { path: String, message: String },
+    /// A --fail-on condition names something that does not exist.
+    #[error(
+        "{0}\n  hint: conditions join a strength (present, used, primary), a country code, `untrusted` or a category id with ':'"
+    )]
+    BadFailOn(String),
     /// The DNS source cannot be opened (bad snapshot, bad zone file, no resolver).
     #[error("{0}")]
     Dns(String),

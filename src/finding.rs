@@ -61,6 +61,21 @@ pub struct Finding {
     pub location: Location,
     /// The matched line (or a window of it), with secrets redacted.
     pub evidence: String,
+    /// Set when a `.sovscanignore` entry or an inline `sovscan:ignore` comment suppresses the
+    /// finding: it stays in the report, but no longer counts in scores and gates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Suppression>,
+}
+
+/// Why a finding is suppressed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    /// `.sovscanignore` (with its line) or `inline`.
+    pub source: String,
+    pub reason: String,
+    /// `YYYY-MM-DD` after which the entry stops suppressing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
 }
 
 impl Finding {
@@ -85,6 +100,7 @@ impl Finding {
             strength: rule.strength,
             location,
             evidence,
+            suppressed: None,
         }
     }
 
@@ -133,6 +149,8 @@ pub enum ErrorKind {
     /// A DNS query failed (SERVFAIL, timeout, refused), or a DNS limit was hit (SPF lookups,
     /// SPF loops, CNAME chains). The path is the domain.
     Dns,
+    /// A suppression entry expired and no longer suppresses.
+    Suppression,
 }
 
 impl ErrorKind {
@@ -147,6 +165,7 @@ impl ErrorKind {
             Self::Malformed => "malformed",
             Self::Limit => "limit",
             Self::Dns => "dns",
+            Self::Suppression => "suppression",
         }
     }
 }
@@ -184,6 +203,7 @@ mod tests {
             ErrorKind::Malformed,
             ErrorKind::Limit,
             ErrorKind::Dns,
+            ErrorKind::Suppression,
         ] {
             assert_eq!(serde_json::to_value(k).expect("serialise"), k.as_str());
         }

@@ -12,11 +12,13 @@ pub mod config;
 pub mod dns;
 pub mod error;
 pub mod finding;
+pub mod gate;
 pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod score;
+pub mod suppress;
 
 pub use error::{Error, ExitStatus};
 pub use finding::{ErrorKind, Finding, Location, ScanError};

@@ -27,9 +27,20 @@ pub fn run(args: &AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let rules = RuleSet::load(&args.report.rules)?;
     config.check(&rules)?;
     let files = args.report.scan_options();
+    let suppressions = args.report.suppressions(Some(
+        args.config.parent().unwrap_or(std::path::Path::new(".")),
+    ))?;
     let has_domains = config.orgs.iter().any(|o| !o.domains.is_empty());
     let report = args.report.with_dns(has_domains, |dns| {
-        crate::audit::audit(&config.orgs, Inputs { files: &files, dns }, &rules)
+        crate::audit::audit(
+            &config.orgs,
+            Inputs {
+                files: &files,
+                dns,
+                suppressions: suppressions.as_ref(),
+            },
+            &rules,
+        )
     })?;
-    args.report.finish(&report, out)
+    args.report.finish(report, &rules, out)
 }

@@ -15,9 +15,12 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::dns::{Backend, DnsOptions, LiveOptions, Source as DnsSource};
 use crate::error::{Error, ExitStatus};
+use crate::gate::{self, FailOn};
+use crate::report::Gate;
 use crate::report::{self, Format, Report};
 use crate::scan::archive::ArchiveLimits;
 use crate::scan::files::{DEFAULT_MAX_FILE_SIZE, FileScanOptions};
+use crate::suppress::Suppressions;
 
 /// Measure how far an organisation depends on vendors outside its trusted jurisdictions.
 #[derive(Debug, Parser)]
@@ -95,6 +98,17 @@ pub struct ReportArgs {
     /// Exit with status 1 when an organisation scores below SCORE (0-100).
     #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u32).range(0..=100))]
     pub fail_under: Option<u32>,
+    /// Exit with status 1 when a finding matches STRENGTH, COUNTRY, `untrusted` or a category,
+    /// joined with ':' (e.g. `primary:US`, `used:email`, `untrusted`); repeatable.
+    #[arg(long, value_name = "CONDITION", value_parser = FailOn::parse)]
+    pub fail_on: Vec<FailOn>,
+    /// A previous JSON report: only findings whose fingerprint is new count for --fail-on;
+    /// the report lists new and fixed fingerprints.
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
+    /// Suppressions file (default: .sovscanignore in the scanned directory or the config's).
+    #[arg(long, value_name = "FILE")]
+    pub ignore_file: Option<PathBuf>,
 }
 
 impl ReportArgs {
@@ -159,15 +173,115 @@ impl ReportArgs {
         Ok(out)
     }
 
-    /// Writes the report where asked and applies `--fail-under`.
-    fn finish(&self, report: &Report, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    /// The suppressions: `--ignore-file`, else `.sovscanignore` in `default_dir` if present.
+    fn suppressions(
+        &self,
+        default_dir: Option<&std::path::Path>,
+    ) -> Result<Option<Suppressions>, Error> {
+        let path = match (&self.ignore_file, default_dir) {
+            (Some(p), _) => p.clone(),
+            (None, Some(dir)) => dir.join(crate::suppress::FILE_NAME),
+            (None, None) => return Ok(None),
+        };
+        if self.ignore_file.is_none() && !path.is_file() {
+            return Ok(None);
+        }
+        Suppressions::load(&path)
+            .map(Some)
+            .map_err(|e| Error::Suppressions(e.to_string()))
+    }
+
+    /// Checks the gate options against the rule packs (a category in --fail-on must exist).
+    fn check_gate(&self, rules: &crate::rules::RuleSet) -> Result<(), Error> {
+        for f in &self.fail_on {
+            if let Some(cat) = f.unknown_category(rules) {
+                return Err(Error::BadFailOn(format!(
+                    "`{cat}` in --fail-on `{}` is not a category (`sovscan rules list` shows them)",
+                    f.spec
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Compares with `--baseline`, applies the gates, writes the report where asked.
+    fn finish(
+        &self,
+        mut report: Report,
+        rules: &crate::rules::RuleSet,
+        out: &mut dyn Write,
+    ) -> Result<ExitStatus, Error> {
+        self.check_gate(rules)?;
+        if let Some(path) = &self.baseline {
+            let shown = path.display().to_string();
+            let text = std::fs::read_to_string(path).map_err(|e| Error::BadBaseline {
+                path: shown.clone(),
+                message: e.to_string(),
+            })?;
+            let fps = gate::baseline_fingerprints(&text).map_err(|message| Error::BadBaseline {
+                path: shown.clone(),
+                message,
+            })?;
+            // Suppressed findings are still there: neither new nor fixed.
+            let current = report.organisations.iter().flat_map(|o| o.findings.iter());
+            report.baseline = Some(gate::diff(&shown, &fps, current));
+        }
+        if self.fail_under.is_some() || !self.fail_on.is_empty() {
+            report.gate = Some(self.gate(&report));
+        }
         emit(self.output.as_deref(), out, |w| {
-            report::write(report, self.format, w)
+            report::write(&report, rules, self.format, w)
         })?;
-        Ok(match self.fail_under {
-            Some(min) if report.min_score() < min => ExitStatus::PolicyFailed,
+        Ok(match &report.gate {
+            Some(g) if !g.passed => ExitStatus::PolicyFailed,
             _ => ExitStatus::Success,
         })
+    }
+
+    fn gate(&self, report: &Report) -> Gate {
+        let mut failures = Vec::new();
+        if let Some(min) = self.fail_under {
+            for org in &report.organisations {
+                match org.score {
+                    Some(s) if s < min => {
+                        failures.push(format!("{} scores {s}, under {min}", org.name))
+                    }
+                    None => failures.push(format!("{} could not be assessed (no score)", org.name)),
+                    _ => {}
+                }
+            }
+        }
+        let new: Option<std::collections::BTreeSet<&str>> = report
+            .baseline
+            .as_ref()
+            .map(|b| b.new.iter().map(String::as_str).collect());
+        for cond in &self.fail_on {
+            for org in &report.organisations {
+                let untrusted =
+                    |v: &str| org.dependencies.iter().any(|d| d.vendor == v && d.counts());
+                let hits = org
+                    .findings
+                    .iter()
+                    .filter(|f| f.suppressed.is_none())
+                    .filter(|f| {
+                        new.as_ref()
+                            .is_none_or(|n| n.contains(f.fingerprint.as_str()))
+                    })
+                    .filter(|f| cond.matches(f, untrusted(&f.vendor)))
+                    .count();
+                if hits > 0 {
+                    let which = if new.is_some() { " new" } else { "" };
+                    failures.push(format!(
+                        "{}: {hits}{which} finding(s) match --fail-on {}",
+                        org.name, cond.spec
+                    ));
+                }
+            }
+        }
+        Gate {
+            passed: failures.is_empty(),
+            failures,
+        }
     }
 }
 

@@ -91,11 +91,26 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         return Err(Error::NothingToScan);
     }
     let files = args.report.scan_options();
+    let suppressions = args.report.suppressions(args.paths.first().map(|p| {
+        if p.is_dir() {
+            p.as_path()
+        } else {
+            p.parent().unwrap_or(Path::new("."))
+        }
+    }))?;
     let has_domains = orgs.iter().any(|o| !o.domains.is_empty());
     let report = args.report.with_dns(has_domains, |dns| {
-        audit(&orgs, Inputs { files: &files, dns }, &rules)
+        audit(
+            &orgs,
+            Inputs {
+                files: &files,
+                dns,
+                suppressions: suppressions.as_ref(),
+            },
+            &rules,
+        )
     })?;
-    args.report.finish(&report, out)
+    args.report.finish(report, &rules, out)
 }
 
 type DomainLists = (Vec<String>, Vec<(String, Vec<String>)>, Vec<String>);

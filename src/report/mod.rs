@@ -1,5 +1,6 @@
 //! Reports: one module per output format. A report formats; it never decides.
 
+pub mod csv;
 pub mod explain;
 pub mod json;
 pub mod table;
@@ -8,6 +9,8 @@ use serde::Serialize;
 
 use crate::dns::DomainSummary;
 use crate::finding::{Finding, ScanError};
+use crate::gate::BaselineDiff;
+use crate::rules::RuleSet;
 use crate::scan::Stats;
 use crate::score::{
     Assessed, Assessment, CategoryScore, Dependency, ObjectiveScore, VendorSummary,
@@ -24,6 +27,20 @@ pub struct Report {
     pub organisations: Vec<OrganisationReport>,
     pub errors: Vec<ScanError>,
     pub stats: Stats,
+    /// With `--baseline`: the findings that are new and those that are fixed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineDiff>,
+    /// With `--fail-under` or `--fail-on`: whether the run passes, and why not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gate: Option<Gate>,
+}
+
+/// The verdict of the CI gate.
+#[derive(Debug, Clone, Serialize)]
+pub struct Gate {
+    pub passed: bool,
+    /// One line per failed condition.
+    pub failures: Vec<String>,
 }
 
 /// Name and version of the tool that wrote the report.
@@ -134,6 +151,8 @@ impl Report {
             organisations,
             errors,
             stats,
+            baseline: None,
+            gate: None,
         }
     }
 
@@ -157,11 +176,19 @@ pub enum Format {
     Json,
     /// How every score was reached, with the findings behind each deduction.
     Explain,
+    /// One row per organisation × vendor × service, for spreadsheets.
+    Csv,
 }
 
-/// Writes `report` in `format`.
-pub fn write(report: &Report, format: Format, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+/// Writes `report` in `format`; `rules` supplies rule texts for formats that carry them.
+pub fn write(
+    report: &Report,
+    _rules: &RuleSet,
+    format: Format,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     match format {
+        Format::Csv => csv::write(report, out),
         Format::Table => table::write(report, out),
         Format::Json => json::write(report, out),
         Format::Explain => explain::write(&serde_json::to_value(report)?, None, out),

@@ -34,6 +34,25 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         s.files_binary,
         report.errors.len()
     )?;
+    if let Some(b) = &report.baseline {
+        writeln!(
+            out,
+            "Baseline {}: {} new finding(s), {} fixed.",
+            b.file,
+            b.new.len(),
+            b.fixed.len()
+        )?;
+    }
+    if let Some(g) = &report.gate {
+        if g.passed {
+            writeln!(out, "Gate: passed.")?;
+        } else {
+            writeln!(out, "Gate: FAILED")?;
+            for f in &g.failures {
+                writeln!(out, "  - {f}")?;
+            }
+        }
+    }
     if !report.errors.is_empty() {
         writeln!(out, "\nErrors (the scan went on):")?;
         for e in report.errors.iter().take(MAX_ERRORS) {
@@ -157,6 +176,9 @@ fn write_org(org: &OrganisationReport, out: &mut dyn Write) -> io::Result<()> {
         };
         writeln!(out, "  {:<8} {:<34} {loc}", f.strength.as_str(), f.rule)?;
         writeln!(out, "           {}", f.evidence)?;
+        if let Some(s) = &f.suppressed {
+            writeln!(out, "           (suppressed by {}: {})", s.source, s.reason)?;
+        }
     }
     writeln!(out)
 }

@@ -31,6 +31,7 @@ pub fn scan_text(rules: &RuleSet, rel_path: &str, text: &[u8]) -> Vec<Finding> {
         return Vec::new();
     }
     let cap = mention_only(rel_path);
+    let inline_ignores = memchr::memmem::find(text, b"sovscan:ignore").is_some();
     let lines = LineIndex::new(text);
     let mut seen: HashMap<(usize, String), u32> = HashMap::new();
     let mut findings = Vec::new();
@@ -52,6 +53,13 @@ pub fn scan_text(rules: &RuleSet, rel_path: &str, text: &[u8]) -> Vec<Finding> {
             let mut finding = Finding::new(rules, rule, location, evidence, *occurrence);
             if cap || is_comment(&text[line_start..line_end]) {
                 finding.strength = finding.strength.min(Strength::Present);
+            }
+            if inline_ignores {
+                let previous = (line > 1).then(|| {
+                    let (_, ps, pe) = lines.locate(line_start.saturating_sub(1));
+                    &text[ps..pe]
+                });
+                crate::suppress::inline(&mut finding, &text[line_start..line_end], previous);
             }
             findings.push(finding);
             *occurrence += 1;
