@@ -42,6 +42,14 @@ pub enum Command {
     /// List, explain and test the rule packs.
     #[command(subcommand)]
     Rules(rules::RulesCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) for `man -l -`.
+    Man,
 }
 
 /// Options shared by `scan` and `audit`.
@@ -292,6 +300,19 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Command::Audit(args) => audit::run(&args, out),
         Command::Explain(args) => explain::run(&args, out),
         Command::Rules(cmd) => rules::run(cmd, out),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            emit(None, out, |w| {
+                clap_complete::generate(shell, &mut cmd, "sovscan", w);
+                Ok(())
+            })?;
+            Ok(ExitStatus::Success)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            emit(None, out, |w| clap_mangen::Man::new(cmd).render(w))?;
+            Ok(ExitStatus::Success)
+        }
     }
 }
 
