@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 use crate::rules::{BinaryFeature, Rule, RuleSet, Strength};
 
 /// Where a finding was seen.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Location {
     /// A text file, by path relative to the scanned root; line and column are 1-based
@@ -22,7 +22,7 @@ pub enum Location {
         /// Which extracted feature matched (library, signer, string, ...).
         feature: BinaryFeature,
         /// Byte offset of an embedded string in the binary.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         offset: Option<u64>,
     },
     /// A DNS record of one of the organisation's domains.
@@ -47,7 +47,7 @@ impl Location {
 }
 
 /// One piece of evidence that an organisation depends on a vendor.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     /// Hash of rule, path and normalised evidence: stable when lines move.
     pub fingerprint: String,
@@ -63,18 +63,18 @@ pub struct Finding {
     pub evidence: String,
     /// Set when a `.sovscanignore` entry or an inline `sovscan:ignore` comment suppresses the
     /// finding: it stays in the report, but no longer counts in scores and gates.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<Suppression>,
 }
 
 /// Why a finding is suppressed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Suppression {
     /// `.sovscanignore` (with its line) or `inline`.
     pub source: String,
     pub reason: String,
     /// `YYYY-MM-DD` after which the entry stops suppressing.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<String>,
 }
 
@@ -128,7 +128,7 @@ pub fn fingerprint(rule: &str, path: &str, evidence: &str, occurrence: u32) -> S
 }
 
 /// What went wrong with one input; the scan goes on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ErrorKind {
     /// A path given on the command line or in the config does not exist.
@@ -171,7 +171,7 @@ impl ErrorKind {
 }
 
 /// One problem with one input.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub struct ScanError {
     pub kind: ErrorKind,
     pub path: String,

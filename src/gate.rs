@@ -75,7 +75,7 @@ impl FailOn {
 }
 
 /// What a baseline comparison found.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct BaselineDiff {
     /// The baseline report's path.
     pub file: String,

@@ -29,7 +29,9 @@ fn run(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, Value) {
 }
 
 fn findings(r: &Value) -> &Vec<Value> {
-    r["organisations"][0]["findings"].as_array().expect("findings")
+    r["organisations"][0]["findings"]
+        .as_array()
+        .expect("findings")
 }
 
 #[test]
@@ -38,7 +40,11 @@ fn fail_on_conditions_gate_by_strength_jurisdiction_and_category() {
     let (code, r) = run(dir.path(), &["--fail-on", "primary:US"]);
     assert_eq!(code, Some(1));
     assert_eq!(r["gate"]["passed"], false);
-    assert!(r["gate"]["failures"][0].as_str().is_some_and(|f| f.contains("primary:US")));
+    assert!(
+        r["gate"]["failures"][0]
+            .as_str()
+            .is_some_and(|f| f.contains("primary:US"))
+    );
     assert_eq!(run(dir.path(), &["--fail-on", "primary:CN"]).0, Some(0));
     assert_eq!(run(dir.path(), &["--fail-on", "used:ai-ml"]).0, Some(1));
     assert_eq!(run(dir.path(), &["--fail-on", "primary:ai-ml"]).0, Some(0));
@@ -76,19 +82,42 @@ fn inline_and_file_suppressions_stay_visible_and_stop_counting() {
     let (code, after) = run(dir.path(), &["--fail-on", "primary:US"]);
     assert_eq!(code, Some(0), "the only primary finding is suppressed");
     let all = findings(&after);
-    assert_eq!(all.len(), findings(&before).len(), "suppressed findings do not vanish");
-    let provider = all.iter().find(|f| f["rule"] == "aws-terraform-provider").expect("provider");
-    assert_eq!(provider["suppressed"]["reason"], "archive account, closing 2027");
+    assert_eq!(
+        all.len(),
+        findings(&before).len(),
+        "suppressed findings do not vanish"
+    );
+    let provider = all
+        .iter()
+        .find(|f| f["rule"] == "aws-terraform-provider")
+        .expect("provider");
+    assert_eq!(
+        provider["suppressed"]["reason"],
+        "archive account, closing 2027"
+    );
     // The expired entry warns and stops suppressing.
-    let openai = all.iter().find(|f| f["rule"] == "openai-api-endpoint").expect("openai");
+    let openai = all
+        .iter()
+        .find(|f| f["rule"] == "openai-api-endpoint")
+        .expect("openai");
     assert!(openai["suppressed"].is_null());
     let errors = after["errors"].as_array().expect("errors");
-    assert!(errors.iter().any(|e| e["kind"] == "suppression"
-        && e["message"].as_str().is_some_and(|m| m.contains("expired on 2000-01-01"))));
+    assert!(errors.iter().any(|e| {
+        e["kind"] == "suppression"
+            && e["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("expired on 2000-01-01"))
+    }));
     // Suppressed findings do not count in the score: AWS is gone from IaaS/PaaS.
-    assert!(after["organisations"][0]["score"].as_u64() > before["organisations"][0]["score"].as_u64());
+    assert!(
+        after["organisations"][0]["score"].as_u64() > before["organisations"][0]["score"].as_u64()
+    );
     // A broken suppressions file lists every problem and exits 2.
-    fs::write(dir.path().join(".sovscanignore"), "[[ignore]]\nfingerprint = \"nope\"\n").expect("write");
+    fs::write(
+        dir.path().join(".sovscanignore"),
+        "[[ignore]]\nfingerprint = \"nope\"\n",
+    )
+    .expect("write");
     let (code, _) = run(dir.path(), &[]);
     assert_eq!(code, Some(2));
 }
@@ -100,33 +129,83 @@ fn a_baseline_gates_only_new_findings_and_reports_fixed_ones() {
     let (_, r) = run(dir.path(), &["-o", base.to_str().expect("utf-8")]);
     assert!(r.is_null(), "the report went to the file");
     // Nothing new: the gate passes although a primary US finding is there.
-    let (code, r) = run(dir.path(), &["--baseline", base.to_str().expect("utf-8"), "--fail-on", "primary:US", "--exclude", "baseline.json"]);
+    let (code, r) = run(
+        dir.path(),
+        &[
+            "--baseline",
+            base.to_str().expect("utf-8"),
+            "--fail-on",
+            "primary:US",
+            "--exclude",
+            "baseline.json",
+        ],
+    );
     assert_eq!(code, Some(0), "{}", r["gate"]);
     assert_eq!(r["baseline"]["new"].as_array().map(Vec::len), Some(0));
     // A new primary finding fails it; removing one shows as fixed.
-    fs::write(dir.path().join("infra/azure.tf"), "provider \"azurerm\" {\n  features {}\n}\n").expect("write");
+    fs::write(
+        dir.path().join("infra/azure.tf"),
+        "provider \"azurerm\" {\n  features {}\n}\n",
+    )
+    .expect("write");
     fs::remove_file(dir.path().join("app.env")).expect("remove");
-    let (code, r) = run(dir.path(), &["--baseline", base.to_str().expect("utf-8"), "--fail-on", "primary:US", "--exclude", "baseline.json"]);
+    let (code, r) = run(
+        dir.path(),
+        &[
+            "--baseline",
+            base.to_str().expect("utf-8"),
+            "--fail-on",
+            "primary:US",
+            "--exclude",
+            "baseline.json",
+        ],
+    );
     assert_eq!(code, Some(1));
-    assert!(r["baseline"]["new"].as_array().is_some_and(|n| !n.is_empty()));
-    assert!(r["baseline"]["fixed"].as_array().is_some_and(|n| n.len() >= 2));
-    assert!(r["gate"]["failures"][0].as_str().is_some_and(|f| f.contains("new finding")));
+    assert!(
+        r["baseline"]["new"]
+            .as_array()
+            .is_some_and(|n| !n.is_empty())
+    );
+    assert!(
+        r["baseline"]["fixed"]
+            .as_array()
+            .is_some_and(|n| n.len() >= 2)
+    );
+    assert!(
+        r["gate"]["failures"][0]
+            .as_str()
+            .is_some_and(|f| f.contains("new finding"))
+    );
 }
 
 #[test]
 fn csv_has_one_row_per_organisation_vendor_and_service() {
     let dir = setup();
-    let out = sovscan(&["scan", dir.path().to_str().expect("utf-8"), "--org", "Acme, Inc.", "--format", "csv"]);
+    let out = sovscan(&[
+        "scan",
+        dir.path().to_str().expect("utf-8"),
+        "--org",
+        "Acme, Inc.",
+        "--format",
+        "csv",
+    ]);
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
-        Some("organisation,organisation_score,vendor,vendor_name,jurisdiction,trusted,accepted,service,category,category_score,strength,evidence_count,sources")
+        Some(
+            "organisation,organisation_score,vendor,vendor_name,jurisdiction,trusted,accepted,service,category,category_score,strength,evidence_count,sources"
+        )
     );
     let rows: Vec<&str> = lines.collect();
-    assert!(rows.iter().all(|r| r.starts_with("\"Acme, Inc.\",")), "{rows:?}");
-    assert!(rows.iter().any(|r| r.contains(",aws,Amazon Web Services,US,false,,AWS (Terraform provider),iaas-paas,")));
+    assert!(
+        rows.iter().all(|r| r.starts_with("\"Acme, Inc.\",")),
+        "{rows:?}"
+    );
+    assert!(rows.iter().any(|r| {
+        r.contains(",aws,Amazon Web Services,US,false,,AWS (Terraform provider),iaas-paas,")
+    }));
 }
 
 #[test]

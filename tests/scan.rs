@@ -147,7 +147,7 @@ fn json_follows_the_contract() {
     let dir = tempfile::tempdir().expect("tempdir");
     write(dir.path(), "main.tf", "provider \"aws\" {}\n");
     let r = scan_json(dir.path(), &["--org", "Acme"]);
-    assert_eq!(r["schema_version"], "1.3.0");
+    assert_eq!(r["schema_version"], "1.4.0");
     assert_eq!(r["tool"]["name"], "sovscan");
     assert!(r["tool"]["version"].is_string());
     let org = &r["organisations"][0];

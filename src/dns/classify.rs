@@ -10,7 +10,7 @@ use crate::finding::{Finding, Location};
 use crate::rules::{DnsRecord, RuleSet, Strength};
 
 /// The verdict on one domain. Vendor ids, or a description when no rule recognised the hosts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DomainSummary {
     pub domain: String,
     /// Whether the MX query got an authoritative answer (else mail was not assessed).

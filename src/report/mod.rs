@@ -17,10 +17,10 @@ use crate::score::{
 };
 
 /// Version of the JSON contract; bumped on every change to the report's shape.
-pub const SCHEMA_VERSION: &str = "1.3.0";
+pub const SCHEMA_VERSION: &str = "1.4.0";
 
 /// The whole result of a run: every organisation, every input problem, the counters.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Report {
     pub schema_version: &'static str,
     pub tool: Tool,
@@ -28,15 +28,15 @@ pub struct Report {
     pub errors: Vec<ScanError>,
     pub stats: Stats,
     /// With `--baseline`: the findings that are new and those that are fixed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineDiff>,
     /// With `--fail-under` or `--fail-on`: whether the run passes, and why not.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gate: Option<Gate>,
 }
 
 /// The verdict of the CI gate.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Gate {
     pub passed: bool,
     /// One line per failed condition.
@@ -44,7 +44,7 @@ pub struct Gate {
 }
 
 /// Name and version of the tool that wrote the report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Tool {
     pub name: &'static str,
     pub version: &'static str,
@@ -60,7 +60,7 @@ impl Default for Tool {
 }
 
 /// One organisation: its score and all its evidence.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct OrganisationReport {
     pub name: String,
     /// 0-100; `null` when no category could be assessed.
@@ -75,14 +75,14 @@ pub struct OrganisationReport {
     pub objectives: Vec<ObjectiveScore>,
     pub dependencies: Vec<Dependency>,
     /// Per scanned domain: mail provider, gateway, senders, DNS and web hosting.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub domains: Vec<DomainSummary>,
     pub vendors: Vec<VendorSummary>,
     pub findings: Vec<Finding>,
 }
 
 /// The overall score spelled out: the weakest link scaled by the weighted mean.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct OverallExplanation {
     /// Weighted mean of the assessed categories (those without evidence count as 100).
     pub mean: Option<u32>,
@@ -92,7 +92,7 @@ pub struct OverallExplanation {
 }
 
 /// The category that caps the overall score.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct WeakestLink {
     pub category: String,
     pub cap: u32,
@@ -172,12 +172,32 @@ impl Report {
 pub enum Format {
     /// Human-readable summary per organisation.
     Table,
-    /// The versioned JSON contract (schema_version 1.3.0).
+    /// The versioned JSON contract (schema_version 1.4.0).
     Json,
     /// How every score was reached, with the findings behind each deduction.
     Explain,
     /// One row per organisation × vendor × service, for spreadsheets.
     Csv,
+}
+
+/// The JSON Schema of the report (committed as `schemas/report.schema.json`).
+pub fn schema() -> serde_json::Value {
+    let mut schema = serde_json::to_value(schemars::schema_for!(Report)).unwrap_or_default();
+    if let Some(obj) = schema.as_object_mut() {
+        obj.insert(
+            "$id".to_owned(),
+            serde_json::Value::String(format!(
+                "https://sovscan.invalid/schemas/report-{SCHEMA_VERSION}.schema.json"
+            )),
+        );
+        obj.insert(
+            "description".to_owned(),
+            serde_json::Value::String(format!(
+                "A sovscan report, schema_version {SCHEMA_VERSION}. Generated from the Rust types; see README.md."
+            )),
+        );
+    }
+    schema
 }
 
 /// Writes `report` in `format`; `rules` supplies rule texts for formats that carry them.

@@ -13,7 +13,7 @@ pub mod text;
 use serde::Serialize;
 
 /// Counters of what a scan read.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Stats {
     /// Text files whose content was matched.
     pub files_scanned: u64,

@@ -91,18 +91,18 @@ impl Scope {
 }
 
 /// An EU or open-source alternative offered for a dependency.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct AlternativeOption {
     pub name: String,
     pub seat: String,
     /// False when the alternative's owner is itself outside the trusted jurisdictions.
     pub trusted: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caveat: Option<String>,
 }
 
 /// One organisation's dependency on one vendor's service, joined across every source.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Dependency {
     pub vendor: String,
     pub service: String,
@@ -110,7 +110,7 @@ pub struct Dependency {
     pub jurisdiction: String,
     pub trusted: bool,
     /// The policy's reason when the vendor is accepted as a known risk.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accepted: Option<String>,
     pub strength: Strength,
     /// Where the evidence came from: `file`, `binary`, `dns`.
@@ -129,7 +129,7 @@ impl Dependency {
 }
 
 /// One line of a category's explanation: a vendor and what it cost.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Deduction {
     pub vendor: String,
     pub jurisdiction: String,
@@ -137,14 +137,14 @@ pub struct Deduction {
     /// The share of the category taken away (0 for trusted or accepted vendors).
     pub exposure: f64,
     /// Why nothing was taken away, when nothing was.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exempt: Option<String>,
     /// Fingerprints of the findings behind it.
     pub findings: Vec<String>,
 }
 
 /// The score of one assessed category with evidence.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CategoryScore {
     pub id: String,
     pub name: String,
@@ -159,7 +159,7 @@ pub struct CategoryScore {
 }
 
 /// A category's score, spelled out.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Explanation {
     /// e.g. `100 × (1 − 0.80 aws) × (1 − 0.40 github) = 12`.
     pub formula: String,
@@ -167,7 +167,7 @@ pub struct Explanation {
 }
 
 /// A category left out of the score, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct NotAssessed {
     pub id: String,
     pub name: String,
@@ -177,7 +177,7 @@ pub struct NotAssessed {
 }
 
 /// Which categories the score covers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Assessed {
     /// The evidence sources that were scanned.
     pub sources: Vec<EvidenceSource>,
@@ -187,7 +187,7 @@ pub struct Assessed {
 }
 
 /// The score of one framework objective: the weighted mean of the categories bearing on it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ObjectiveScore {
     pub id: &'static str,
     pub name: &'static str,
@@ -197,7 +197,7 @@ pub struct ObjectiveScore {
 }
 
 /// One vendor the organisation depends on, with its evidence summarised.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct VendorSummary {
     pub id: String,
     pub name: String,
