@@ -26,7 +26,9 @@ pub fn run(args: &AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let config = Config::load(&args.config)?;
     let rules = RuleSet::load(&args.report.rules)?;
     config.check(&rules)?;
-    let files = args.report.scan_options();
+    let started = std::time::Instant::now();
+    let mut files = args.report.scan_options();
+    let progress = args.report.progress(&mut files);
     let suppressions = args.report.suppressions(Some(
         args.config.parent().unwrap_or(std::path::Path::new(".")),
     ))?;
@@ -42,5 +44,7 @@ pub fn run(args: &AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
             &rules,
         )
     })?;
+    drop(progress);
+    args.report.report_timing(&report, started);
     args.report.finish(report, &rules, out)
 }

@@ -17,6 +17,7 @@ use crate::dns::{Backend, DnsOptions, LiveOptions, Source as DnsSource};
 use crate::error::{Error, ExitStatus};
 use crate::gate::{self, FailOn};
 use crate::report::Gate;
+use crate::report::table::TableStyle;
 use crate::report::{self, Format, Report};
 use crate::scan::archive::ArchiveLimits;
 use crate::scan::files::{DEFAULT_MAX_FILE_SIZE, FileScanOptions};
@@ -100,6 +101,18 @@ pub struct ReportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Colours in the table: auto (when standard output is a terminal and NO_COLOR is unset).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Table with scores and categories only (for CI logs).
+    #[arg(long)]
+    pub compact: bool,
+    /// No progress display on standard error.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Counters and timings on standard error after the run.
+    #[arg(short, long, conflicts_with = "quiet")]
+    pub verbose: bool,
     /// Write the report to FILE instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -125,6 +138,7 @@ impl ReportArgs {
             exclude: self.exclude.clone(),
             max_file_size: self.max_file_size,
             threads: self.threads,
+            progress: None,
             archives: ArchiveLimits {
                 max_depth: self.max_archive_depth,
                 max_total_bytes: self.max_archive_bytes,
@@ -212,6 +226,78 @@ impl ReportArgs {
         Ok(())
     }
 
+    /// A spinner on standard error while the scan runs, when it is a terminal and not --quiet.
+    pub(crate) fn progress(&self, opts: &mut FileScanOptions) -> Option<Progress> {
+        use std::io::IsTerminal;
+        if self.quiet || !std::io::stderr().is_terminal() {
+            return None;
+        }
+        let counter = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        opts.progress = Some(std::sync::Arc::clone(&counter));
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
+        let shown = bar.clone();
+        let handle = std::thread::spawn(move || {
+            while stop_rx
+                .recv_timeout(std::time::Duration::from_millis(200))
+                .is_err_and(|e| e == std::sync::mpsc::RecvTimeoutError::Timeout)
+            {
+                let n = counter.load(std::sync::atomic::Ordering::Relaxed);
+                shown.set_message(format!(
+                    "{n} files scanned (domains are checked after the files)"
+                ));
+            }
+        });
+        Some(Progress {
+            bar,
+            stop: Some(stop_tx),
+            handle: Some(handle),
+        })
+    }
+
+    /// With --verbose: counters and the wall time on standard error.
+    pub(crate) fn report_timing(&self, report: &Report, started: std::time::Instant) {
+        if !self.verbose {
+            return;
+        }
+        let s = &report.stats;
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!(
+                "sovscan: {} text files, {} binaries, {} archives, {} domains ({} DNS queries), {} errors in {:.2} s",
+                s.files_scanned,
+                s.binaries_scanned,
+                s.archives_scanned,
+                s.domains_scanned,
+                s.dns_queries,
+                report.errors.len(),
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+
+    fn table_style(&self) -> TableStyle {
+        use std::io::IsTerminal;
+        let color = match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                self.output.is_none()
+                    && std::env::var_os("NO_COLOR").is_none()
+                    && std::io::stdout().is_terminal()
+            }
+        };
+        TableStyle {
+            color,
+            compact: self.compact,
+        }
+    }
+
     /// Compares with `--baseline`, applies the gates, writes the report where asked.
     fn finish(
         &self,
@@ -238,7 +324,7 @@ impl ReportArgs {
             report.gate = Some(self.gate(&report));
         }
         emit(self.output.as_deref(), out, |w| {
-            report::write(&report, rules, self.format, w)
+            report::write(&report, rules, self.format, self.table_style(), w)
         })?;
         Ok(match &report.gate {
             Some(g) if !g.passed => ExitStatus::PolicyFailed,
@@ -346,4 +432,30 @@ fn parse_resolver(s: &str) -> Result<std::net::SocketAddr, String> {
     s.parse::<std::net::IpAddr>()
         .map(|ip| std::net::SocketAddr::new(ip, 53))
         .map_err(|_| format!("`{s}` is not an IP address or IP:PORT (e.g. 127.0.0.1:5300)"))
+}
+
+/// When to colour the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// A running progress display; cleared when dropped.
+#[derive(Debug)]
+pub(crate) struct Progress {
+    bar: indicatif::ProgressBar,
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+        self.bar.finish_and_clear();
+    }
 }

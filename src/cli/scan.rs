@@ -90,7 +90,9 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     if orgs.is_empty() {
         return Err(Error::NothingToScan);
     }
-    let files = args.report.scan_options();
+    let started = std::time::Instant::now();
+    let mut files = args.report.scan_options();
+    let progress = args.report.progress(&mut files);
     let suppressions = args.report.suppressions(args.paths.first().map(|p| {
         if p.is_dir() {
             p.as_path()
@@ -110,6 +112,8 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
             &rules,
         )
     })?;
+    drop(progress);
+    args.report.report_timing(&report, started);
     args.report.finish(report, &rules, out)
 }
 

@@ -205,11 +205,12 @@ pub fn write(
     report: &Report,
     _rules: &RuleSet,
     format: Format,
+    style: table::TableStyle,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     match format {
         Format::Csv => csv::write(report, out),
-        Format::Table => table::write(report, out),
+        Format::Table => table::write(report, style, out),
         Format::Json => json::write(report, out),
         Format::Explain => explain::write(&serde_json::to_value(report)?, None, out),
     }

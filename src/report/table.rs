@@ -11,13 +11,49 @@ const TOP_EVIDENCE: usize = 12;
 /// How many errors are listed before the rest is summarised.
 const MAX_ERRORS: usize = 20;
 
+/// How the table looks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TableStyle {
+    /// ANSI colours for marks and grades.
+    pub color: bool,
+    /// Scores and categories only (CI logs).
+    pub compact: bool,
+}
+
+impl TableStyle {
+    fn paint(self, text: &str, code: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn mark(self, trusted: bool) -> String {
+        if trusted {
+            self.paint("✓", "32")
+        } else {
+            self.paint("✗", "31")
+        }
+    }
+
+    fn grade(self, grade: &str) -> String {
+        let code = match grade {
+            "A" | "B" => "1;32",
+            "C" | "D" => "1;33",
+            _ => "1;31",
+        };
+        self.paint(grade, code)
+    }
+}
+
 /// Writes the human-readable report.
-pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(report: &Report, style: TableStyle, out: &mut dyn Write) -> io::Result<()> {
     if report.organisations.len() > 1 {
         write_ranking(report, out)?;
     }
     for org in &report.organisations {
-        write_org(org, out)?;
+        write_org(org, style, out)?;
     }
     let s = &report.stats;
     writeln!(
@@ -69,14 +105,14 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-fn write_org(org: &OrganisationReport, out: &mut dyn Write) -> io::Result<()> {
+fn write_org(org: &OrganisationReport, style: TableStyle, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}", org.name)?;
     writeln!(out, "{}", "=".repeat(org.name.chars().count().max(20)))?;
     writeln!(
         out,
         "Sovereignty score: {}/100 (grade {}, estimated SEAL {})  ·  {} finding(s), {} vendor(s)",
         score_text(org.score),
-        org.grade,
+        style.grade(org.grade),
         org.seal.map_or_else(|| "-".to_owned(), |s| s.to_string()),
         org.findings.len(),
         org.vendors.len()
@@ -116,7 +152,7 @@ fn write_org(org: &OrganisationReport, out: &mut dyn Write) -> io::Result<()> {
             .iter()
             .filter_map(|id| org.vendors.iter().find(|v| &v.id == id))
             .map(|v| {
-                let mark = if v.trusted { '✓' } else { '✗' };
+                let mark = style.mark(v.trusted);
                 format!("{mark} {} ({})", v.name, v.jurisdiction)
             })
             .collect();
@@ -130,6 +166,9 @@ fn write_org(org: &OrganisationReport, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     writeln!(out)?;
+    if style.compact {
+        return Ok(());
+    }
     write_domains(org, out)?;
     write_not_assessed(org, out)?;
     writeln!(
@@ -138,7 +177,7 @@ fn write_org(org: &OrganisationReport, out: &mut dyn Write) -> io::Result<()> {
         "VENDOR", "JUR.", "STRENGTH", "FINDINGS"
     )?;
     for v in &org.vendors {
-        let mark = if v.trusted { '✓' } else { '✗' };
+        let mark = style.mark(v.trusted);
         writeln!(
             out,
             "{mark} {:<28} {:<4} {:<8} {:>8}  {}",

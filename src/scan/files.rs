@@ -29,6 +29,8 @@ pub struct FileScanOptions {
     pub threads: usize,
     /// Limits on archives.
     pub archives: ArchiveLimits,
+    /// Counts the files visited, for a progress display.
+    pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 }
 
 impl Default for FileScanOptions {
@@ -38,6 +40,7 @@ impl Default for FileScanOptions {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             threads: 0,
             archives: ArchiveLimits::default(),
+            progress: None,
         }
     }
 }
@@ -105,6 +108,9 @@ fn scan_root(
             let mut local = Output::default();
             match entry {
                 Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                    if let Some(p) = &opts.progress {
+                        p.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
                     visit_file(
                         &cx,
                         e.path(),
