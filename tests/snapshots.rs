@@ -27,18 +27,36 @@ fn redact(text: &str) -> String {
 
 #[test]
 fn demo_city_json_csv_explain_and_compact_table() {
-    check("demo-city.json", &["scan", "fixtures/demo-city", "--format", "json"]);
-    check("demo-city.csv", &["scan", "fixtures/demo-city", "--format", "csv"]);
-    check("demo-city.explain.txt", &["scan", "fixtures/demo-city", "--format", "explain"]);
+    check(
+        "demo-city.json",
+        &["scan", "fixtures/demo-city", "--format", "json"],
+    );
+    check(
+        "demo-city.csv",
+        &["scan", "fixtures/demo-city", "--format", "csv"],
+    );
+    check(
+        "demo-city.explain.txt",
+        &["scan", "fixtures/demo-city", "--format", "explain"],
+    );
     check(
         "demo-city.compact.txt",
-        &["scan", "fixtures/demo-city", "--compact", "--color", "always"],
+        &[
+            "scan",
+            "fixtures/demo-city",
+            "--compact",
+            "--color",
+            "always",
+        ],
     );
 }
 
 #[test]
 fn two_cities_audit_ranking() {
-    check("two-cities.table.txt", &["audit", "--config", "fixtures/configs/two-cities.toml"]);
+    check(
+        "two-cities.table.txt",
+        &["audit", "--config", "fixtures/configs/two-cities.toml"],
+    );
 }
 
 #[test]

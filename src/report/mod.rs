@@ -3,6 +3,7 @@
 pub mod csv;
 pub mod explain;
 pub mod json;
+pub mod sarif;
 pub mod table;
 
 use serde::Serialize;
@@ -176,6 +177,8 @@ pub enum Format {
     Json,
     /// How every score was reached, with the findings behind each deduction.
     Explain,
+    /// SARIF 2.1.0 for code scanning (GitHub, GitLab).
+    Sarif,
     /// One row per organisation × vendor × service, for spreadsheets.
     Csv,
 }
@@ -203,13 +206,14 @@ pub fn schema() -> serde_json::Value {
 /// Writes `report` in `format`; `rules` supplies rule texts for formats that carry them.
 pub fn write(
     report: &Report,
-    _rules: &RuleSet,
+    rules: &RuleSet,
     format: Format,
     style: table::TableStyle,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     match format {
         Format::Csv => csv::write(report, out),
+        Format::Sarif => sarif::write(report, rules, out),
         Format::Table => table::write(report, style, out),
         Format::Json => json::write(report, out),
         Format::Explain => explain::write(&serde_json::to_value(report)?, None, out),
