@@ -36,6 +36,10 @@ fn demo_city_json_csv_explain_and_compact_table() {
         &["scan", "fixtures/demo-city", "--format", "csv"],
     );
     check(
+        "demo-city.sarif",
+        &["scan", "fixtures/demo-city", "--format", "sarif"],
+    );
+    check(
         "demo-city.explain.txt",
         &["scan", "fixtures/demo-city", "--format", "explain"],
     );
