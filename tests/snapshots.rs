@@ -40,6 +40,10 @@ fn demo_city_json_csv_explain_and_compact_table() {
         &["scan", "fixtures/demo-city", "--format", "sarif"],
     );
     check(
+        "demo-city.html",
+        &["scan", "fixtures/demo-city", "--format", "html"],
+    );
+    check(
         "demo-city.explain.txt",
         &["scan", "fixtures/demo-city", "--format", "explain"],
     );

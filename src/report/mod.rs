@@ -2,6 +2,7 @@
 
 pub mod csv;
 pub mod explain;
+pub mod html;
 pub mod json;
 pub mod sarif;
 pub mod table;
@@ -179,6 +180,8 @@ pub enum Format {
     Explain,
     /// SARIF 2.1.0 for code scanning (GitHub, GitLab).
     Sarif,
+    /// A self-contained HTML report for people.
+    Html,
     /// One row per organisation × vendor × service, for spreadsheets.
     Csv,
 }
@@ -214,6 +217,7 @@ pub fn write(
     match format {
         Format::Csv => csv::write(report, out),
         Format::Sarif => sarif::write(report, rules, out),
+        Format::Html => html::write(report, out),
         Format::Table => table::write(report, style, out),
         Format::Json => json::write(report, out),
         Format::Explain => explain::write(&serde_json::to_value(report)?, None, out),
