@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::ReportArgs;
-use crate::audit::Inputs;
 use crate::config::Config;
 use crate::error::{Error, ExitStatus};
 use crate::rules::RuleSet;
@@ -26,25 +25,6 @@ pub fn run(args: &AuditArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let config = Config::load(&args.config)?;
     let rules = RuleSet::load(&args.report.rules)?;
     config.check(&rules)?;
-    let started = std::time::Instant::now();
-    let mut files = args.report.scan_options();
-    let progress = args.report.progress(&mut files);
-    let suppressions = args.report.suppressions(Some(
-        args.config.parent().unwrap_or(std::path::Path::new(".")),
-    ))?;
-    let has_domains = config.orgs.iter().any(|o| !o.domains.is_empty());
-    let report = args.report.with_dns(has_domains, |dns| {
-        crate::audit::audit(
-            &config.orgs,
-            Inputs {
-                files: &files,
-                dns,
-                suppressions: suppressions.as_ref(),
-            },
-            &rules,
-        )
-    })?;
-    drop(progress);
-    args.report.report_timing(&report, started);
-    args.report.finish(report, &rules, out)
+    let dir = args.config.parent().unwrap_or(std::path::Path::new("."));
+    args.report.run_orgs(&config.orgs, &rules, Some(dir), out)
 }

@@ -298,6 +298,36 @@ impl ReportArgs {
         }
     }
 
+    /// Scans `orgs` (files, then domains) with progress, suppressions from `.sovscanignore` in
+    /// `default_dir`, and writes the report: the shared tail of `scan` and `audit`.
+    pub(crate) fn run_orgs(
+        &self,
+        orgs: &[crate::config::OrgConfig],
+        rules: &crate::rules::RuleSet,
+        default_dir: Option<&std::path::Path>,
+        out: &mut dyn Write,
+    ) -> Result<ExitStatus, Error> {
+        let started = std::time::Instant::now();
+        let mut files = self.scan_options();
+        let progress = self.progress(&mut files);
+        let suppressions = self.suppressions(default_dir)?;
+        let has_domains = orgs.iter().any(|o| !o.domains.is_empty());
+        let report = self.with_dns(has_domains, |dns| {
+            crate::audit::audit(
+                orgs,
+                crate::audit::Inputs {
+                    files: &files,
+                    dns,
+                    suppressions: suppressions.as_ref(),
+                },
+                rules,
+            )
+        })?;
+        drop(progress);
+        self.report_timing(&report, started);
+        self.finish(report, rules, out)
+    }
+
     /// Compares with `--baseline`, applies the gates, writes the report where asked.
     fn finish(
         &self,

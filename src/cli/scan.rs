@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::ReportArgs;
-use crate::audit::{Inputs, audit};
 use crate::config::{Config, OrgConfig};
 use crate::dns::normalise_domain;
 use crate::error::{Error, ExitStatus};
@@ -90,31 +89,14 @@ pub fn run(args: &ScanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     if orgs.is_empty() {
         return Err(Error::NothingToScan);
     }
-    let started = std::time::Instant::now();
-    let mut files = args.report.scan_options();
-    let progress = args.report.progress(&mut files);
-    let suppressions = args.report.suppressions(args.paths.first().map(|p| {
+    let dir = args.paths.first().map(|p| {
         if p.is_dir() {
             p.as_path()
         } else {
             p.parent().unwrap_or(Path::new("."))
         }
-    }))?;
-    let has_domains = orgs.iter().any(|o| !o.domains.is_empty());
-    let report = args.report.with_dns(has_domains, |dns| {
-        audit(
-            &orgs,
-            Inputs {
-                files: &files,
-                dns,
-                suppressions: suppressions.as_ref(),
-            },
-            &rules,
-        )
-    })?;
-    drop(progress);
-    args.report.report_timing(&report, started);
-    args.report.finish(report, &rules, out)
+    });
+    args.report.run_orgs(&orgs, &rules, dir, out)
 }
 
 type DomainLists = (Vec<String>, Vec<(String, Vec<String>)>, Vec<String>);

@@ -171,23 +171,26 @@ fn set_problem(e: &globset::Error) -> Problem {
     )
 }
 
-/// Finds which `kind = "binary"` rules match a feature value: one regex set per feature.
+/// One regex set per key (a binary feature or a DNS record kind), with the rule index of each
+/// pattern; shared by [`BinaryMatcher`] and [`DnsMatcher`].
 #[derive(Debug)]
-pub struct BinaryMatcher {
-    /// Per feature (in `BinaryFeature::NAMES` order): the set and, per pattern, its rule index.
+struct KeyedSets {
     sets: Vec<(regex::bytes::RegexSet, Vec<usize>)>,
 }
 
-impl BinaryMatcher {
-    pub(super) fn build(rules: &[Rule]) -> Result<Self, Problem> {
+impl KeyedSets {
+    /// Builds a set per name in `names`; `applies(rule, name)` says whether a rule belongs in it.
+    fn build(
+        rules: &[Rule],
+        names: &[&str],
+        what: &str,
+        applies: impl Fn(&Rule, &str) -> bool,
+    ) -> Result<Self, Problem> {
         let mut sets = Vec::new();
-        for name in BinaryFeature::NAMES {
-            let feature = BinaryFeature::parse(name);
+        for name in names {
             let (mut patterns, mut owners) = (Vec::new(), Vec::new());
             for (i, rule) in rules.iter().enumerate() {
-                let applies = rule.kind == RuleKind::Binary
-                    && feature.is_some_and(|f| rule.features.contains(&f));
-                if let (true, Some(re)) = (applies, rule.regex()) {
+                if let (true, Some(re)) = (applies(rule, name), rule.regex()) {
                     patterns.push(re.as_str().to_owned());
                     owners.push(i);
                 }
@@ -196,8 +199,8 @@ impl BinaryMatcher {
                 Problem::structure(
                     "rules",
                     None,
-                    format!("binary rule set for `{name}`: {e}"),
-                    "check the binary rules' regexes",
+                    format!("{what} rule set for `{name}`: {e}"),
+                    format!("check the {what} rules' regexes"),
                 )
             })?;
             sets.push((set, owners));
@@ -205,61 +208,58 @@ impl BinaryMatcher {
         Ok(Self { sets })
     }
 
-    /// True when some rule matches this feature.
-    pub fn wants(&self, feature: BinaryFeature) -> bool {
-        !self.sets[feature as usize].1.is_empty()
+    fn has(&self, key: usize) -> bool {
+        !self.sets[key].1.is_empty()
     }
 
-    /// Indices of the rules that match `value` as `feature`, in rule order.
-    pub fn matches(&self, feature: BinaryFeature, value: &[u8]) -> Vec<usize> {
-        let (set, owners) = &self.sets[feature as usize];
+    fn matches(&self, key: usize, value: &[u8]) -> Vec<usize> {
+        let (set, owners) = &self.sets[key];
         if owners.is_empty() {
             return Vec::new();
         }
         set.matches(value).iter().map(|p| owners[p]).collect()
+    }
+}
+
+/// Finds which `kind = "binary"` rules match a feature value: one regex set per feature.
+#[derive(Debug)]
+pub struct BinaryMatcher(KeyedSets);
+
+impl BinaryMatcher {
+    pub(super) fn build(rules: &[Rule]) -> Result<Self, Problem> {
+        KeyedSets::build(rules, BinaryFeature::NAMES, "binary", |rule, name| {
+            rule.kind == RuleKind::Binary
+                && BinaryFeature::parse(name).is_some_and(|f| rule.features.contains(&f))
+        })
+        .map(Self)
+    }
+
+    /// True when some rule matches this feature.
+    pub fn wants(&self, feature: BinaryFeature) -> bool {
+        self.0.has(feature as usize)
+    }
+
+    /// Indices of the rules that match `value` as `feature`, in rule order.
+    pub fn matches(&self, feature: BinaryFeature, value: &[u8]) -> Vec<usize> {
+        self.0.matches(feature as usize, value)
     }
 }
 
 /// Finds which `kind = "dns"` rules match a record value: one regex set per record kind.
 #[derive(Debug)]
-pub struct DnsMatcher {
-    /// Per record kind (in `DnsRecord::NAMES` order): the set and, per pattern, its rule index.
-    sets: Vec<(regex::bytes::RegexSet, Vec<usize>)>,
-}
+pub struct DnsMatcher(KeyedSets);
 
 impl DnsMatcher {
     pub(super) fn build(rules: &[Rule]) -> Result<Self, Problem> {
-        let mut sets = Vec::new();
-        for name in DnsRecord::NAMES {
-            let record = DnsRecord::parse(name);
-            let (mut patterns, mut owners) = (Vec::new(), Vec::new());
-            for (i, rule) in rules.iter().enumerate() {
-                let applies =
-                    rule.kind == RuleKind::Dns && record.is_some_and(|r| rule.records.contains(&r));
-                if let (true, Some(re)) = (applies, rule.regex()) {
-                    patterns.push(re.as_str().to_owned());
-                    owners.push(i);
-                }
-            }
-            let set = regex::bytes::RegexSet::new(&patterns).map_err(|e| {
-                Problem::structure(
-                    "rules",
-                    None,
-                    format!("dns rule set for `{name}`: {e}"),
-                    "check the dns rules' regexes",
-                )
-            })?;
-            sets.push((set, owners));
-        }
-        Ok(Self { sets })
+        KeyedSets::build(rules, DnsRecord::NAMES, "dns", |rule, name| {
+            rule.kind == RuleKind::Dns
+                && DnsRecord::parse(name).is_some_and(|r| rule.records.contains(&r))
+        })
+        .map(Self)
     }
 
     /// Indices of the rules that match `value` as a `record` value, in rule order.
     pub fn matches(&self, record: DnsRecord, value: &[u8]) -> Vec<usize> {
-        let (set, owners) = &self.sets[record as usize];
-        if owners.is_empty() {
-            return Vec::new();
-        }
-        set.matches(value).iter().map(|p| owners[p]).collect()
+        self.0.matches(record as usize, value)
     }
 }
