@@ -172,40 +172,36 @@ fn set_problem(e: &globset::Error) -> Problem {
 }
 
 /// One regex set per key (a binary feature or a DNS record kind), with the rule index of each
-/// pattern; shared by [`BinaryMatcher`] and [`DnsMatcher`].
+/// pattern; shared by [`BinaryMatcher`] and [`DnsMatcher`]. Should a set exceed the regex size
+/// limit, its rules are tried one by one instead: slower, never wrong.
 #[derive(Debug)]
 struct KeyedSets {
-    sets: Vec<(regex::bytes::RegexSet, Vec<usize>)>,
+    sets: Vec<(Matcher, Vec<usize>)>,
+}
+
+#[derive(Debug)]
+enum Matcher {
+    Set(regex::bytes::RegexSet),
+    Each(Vec<regex::bytes::Regex>),
 }
 
 impl KeyedSets {
     /// Builds a set per name in `names`; `applies(rule, name)` says whether a rule belongs in it.
-    fn build(
-        rules: &[Rule],
-        names: &[&str],
-        what: &str,
-        applies: impl Fn(&Rule, &str) -> bool,
-    ) -> Result<Self, Problem> {
+    fn build(rules: &[Rule], names: &[&str], applies: impl Fn(&Rule, &str) -> bool) -> Self {
         let mut sets = Vec::new();
         for name in names {
-            let (mut patterns, mut owners) = (Vec::new(), Vec::new());
+            let (mut regexes, mut owners) = (Vec::new(), Vec::new());
             for (i, rule) in rules.iter().enumerate() {
                 if let (true, Some(re)) = (applies(rule, name), rule.regex()) {
-                    patterns.push(re.as_str().to_owned());
+                    regexes.push(re.clone());
                     owners.push(i);
                 }
             }
-            let set = regex::bytes::RegexSet::new(&patterns).map_err(|e| {
-                Problem::structure(
-                    "rules",
-                    None,
-                    format!("{what} rule set for `{name}`: {e}"),
-                    format!("check the {what} rules' regexes"),
-                )
-            })?;
-            sets.push((set, owners));
+            let matcher = regex::bytes::RegexSet::new(regexes.iter().map(|r| r.as_str()))
+                .map_or_else(|_| Matcher::Each(regexes), Matcher::Set);
+            sets.push((matcher, owners));
         }
-        Ok(Self { sets })
+        Self { sets }
     }
 
     fn has(&self, key: usize) -> bool {
@@ -213,11 +209,19 @@ impl KeyedSets {
     }
 
     fn matches(&self, key: usize, value: &[u8]) -> Vec<usize> {
-        let (set, owners) = &self.sets[key];
-        if owners.is_empty() {
-            return Vec::new();
+        let (matcher, owners) = &self.sets[key];
+        match matcher {
+            Matcher::Set(set) if !owners.is_empty() => {
+                set.matches(value).iter().map(|p| owners[p]).collect()
+            }
+            Matcher::Set(_) => Vec::new(),
+            Matcher::Each(res) => res
+                .iter()
+                .zip(owners)
+                .filter(|(re, _)| re.is_match(value))
+                .map(|(_, o)| *o)
+                .collect(),
         }
-        set.matches(value).iter().map(|p| owners[p]).collect()
     }
 }
 
@@ -226,12 +230,15 @@ impl KeyedSets {
 pub struct BinaryMatcher(KeyedSets);
 
 impl BinaryMatcher {
-    pub(super) fn build(rules: &[Rule]) -> Result<Self, Problem> {
-        KeyedSets::build(rules, BinaryFeature::NAMES, "binary", |rule, name| {
-            rule.kind == RuleKind::Binary
-                && BinaryFeature::parse(name).is_some_and(|f| rule.features.contains(&f))
-        })
-        .map(Self)
+    pub(super) fn build(rules: &[Rule]) -> Self {
+        Self(KeyedSets::build(
+            rules,
+            BinaryFeature::NAMES,
+            |rule, name| {
+                rule.kind == RuleKind::Binary
+                    && BinaryFeature::parse(name).is_some_and(|f| rule.features.contains(&f))
+            },
+        ))
     }
 
     /// True when some rule matches this feature.
@@ -250,12 +257,11 @@ impl BinaryMatcher {
 pub struct DnsMatcher(KeyedSets);
 
 impl DnsMatcher {
-    pub(super) fn build(rules: &[Rule]) -> Result<Self, Problem> {
-        KeyedSets::build(rules, DnsRecord::NAMES, "dns", |rule, name| {
+    pub(super) fn build(rules: &[Rule]) -> Self {
+        Self(KeyedSets::build(rules, DnsRecord::NAMES, |rule, name| {
             rule.kind == RuleKind::Dns
                 && DnsRecord::parse(name).is_some_and(|r| rule.records.contains(&r))
-        })
-        .map(Self)
+        }))
     }
 
     /// Indices of the rules that match `value` as a `record` value, in rule order.

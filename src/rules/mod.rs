@@ -256,8 +256,9 @@ pub struct RuleSet {
     /// The IP-range lists, by name.
     pub ip_ranges: Vec<Arc<IpRanges>>,
     files: FileMatcher,
-    binaries: BinaryMatcher,
-    dns: DnsMatcher,
+    /// Built on first use: a scan of text files never pays for them.
+    binaries: std::sync::OnceLock<BinaryMatcher>,
+    dns: std::sync::OnceLock<DnsMatcher>,
 }
 
 /// One pack source: where it came from and its text.
@@ -346,16 +347,15 @@ impl RuleSet {
     ) -> Result<Self, RulePackError> {
         let v = validate::validate(sources, problems, examples)?;
         let files = FileMatcher::build(&v.rules).map_err(|p| RulePackError::new(vec![p]))?;
-        let binaries = BinaryMatcher::build(&v.rules).map_err(|p| RulePackError::new(vec![p]))?;
-        let dns = DnsMatcher::build(&v.rules).map_err(|p| RulePackError::new(vec![p]))?;
+
         Ok(Self {
             vendors: v.vendors,
             categories: v.categories,
             rules: v.rules,
             ip_ranges: v.ip_ranges,
             files,
-            binaries,
-            dns,
+            binaries: std::sync::OnceLock::new(),
+            dns: std::sync::OnceLock::new(),
         })
     }
 
@@ -366,12 +366,13 @@ impl RuleSet {
 
     /// The matcher for `kind = "binary"` rules.
     pub fn binary_matcher(&self) -> &BinaryMatcher {
-        &self.binaries
+        self.binaries
+            .get_or_init(|| BinaryMatcher::build(&self.rules))
     }
 
     /// The matcher for `kind = "dns"` rules.
     pub fn dns_matcher(&self) -> &DnsMatcher {
-        &self.dns
+        self.dns.get_or_init(|| DnsMatcher::build(&self.rules))
     }
 
     /// Looks up a rule by id.
