@@ -9,6 +9,7 @@ use globset::{Glob, GlobMatcher};
 use serde::Deserialize;
 
 use crate::finding::{ErrorKind, Finding, ScanError, Suppression};
+use crate::rules::is_date;
 
 /// The file read from the first scanned directory when `--ignore-file` is not given.
 pub const FILE_NAME: &str = ".sovscanignore";
@@ -216,16 +217,6 @@ pub fn inline(finding: &mut Finding, line: &[u8], previous: Option<&[u8]>) {
             return;
         }
     }
-}
-
-fn is_date(d: &str) -> bool {
-    let b = d.as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 /// Today's date (UTC) as `YYYY-MM-DD`.

@@ -109,16 +109,13 @@ pub fn summarise(obs: &Observation, findings: &mut [Finding]) -> DomainSummary {
         matches!(record_of(f), Some("cname" | "dkim" | "txt" | "srv"))
             && matches!(f.category.as_str(), "email" | "office")
     };
+    // Addresses are re-categorised as email only for MX hosts (web addresses keep the range's
+    // category), so an email address finding is an MX host on that vendor's network.
     let mx = vendors(findings, |f: &Finding| {
-        f.category == "email"
-            && (record_of(f) == Some("mx")
-                || matches!(record_of(f), Some("a" | "aaaa"))
-                    && name_of(f) != obs_apex(obs)
-                    && !name_of(f).starts_with("www."))
+        f.category == "email" && matches!(record_of(f), Some("mx" | "a" | "aaaa"))
     });
     let mailbox = vendors(findings, |f: &Finding| {
-        mailbox_record(f) && f.category == "email"
-            || (mailbox_record(f) && record_of(f) == Some("txt"))
+        mailbox_record(f) && (f.category == "email" || record_of(f) == Some("txt"))
     });
     let (provider, gateway) = if mailbox.iter().any(|m| !mx.contains(m)) && !mx.is_empty() {
         let provider: Vec<String> = mailbox

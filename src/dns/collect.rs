@@ -350,15 +350,15 @@ async fn expand_spf(dns: &Backend, apex: &str, record: &str, obs: &mut Observati
     let mut lookups = 0usize;
     let mut voids = 0usize;
     let mut seen: BTreeSet<String> = BTreeSet::from([apex.to_owned()]);
-    // (owner of the record, record text), depth-first in record order.
-    let mut stack: Vec<(String, String)> = vec![(apex.to_owned(), record.to_owned())];
+    // Record texts still to read, depth-first in record order.
+    let mut stack: Vec<String> = vec![record.to_owned()];
     let problem = |obs: &mut Observation, message: String| {
         obs.problems.push(Problem {
             query: format!("SPF {apex}"),
             message,
         });
     };
-    while let Some((_owner, text)) = stack.pop() {
+    while let Some(text) = stack.pop() {
         let mut targets = Vec::new();
         for term in text.split_ascii_whitespace().skip(1) {
             let t = term
@@ -407,7 +407,7 @@ async fn expand_spf(dns: &Backend, apex: &str, record: &str, obs: &mut Observati
             match (a.status, spf.first()) {
                 (Status::NoError, Some(rec)) => {
                     obs.push(&name, DnsRecord::Spf, rec);
-                    stack.push((name.clone(), (*rec).to_owned()));
+                    stack.push((*rec).to_owned());
                 }
                 (Status::NoError | Status::NxDomain, _) => {
                     voids += 1;

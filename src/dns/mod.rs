@@ -13,7 +13,6 @@ pub mod classify;
 pub mod collect;
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use futures_util::StreamExt;
 
@@ -39,20 +38,6 @@ pub struct DnsOptions {
     pub source: Source,
     /// Domains in flight at once.
     pub concurrency: usize,
-}
-
-impl Default for DnsOptions {
-    fn default() -> Self {
-        Self {
-            source: Source::Live(LiveOptions {
-                servers: Vec::new(),
-                timeout: Duration::from_secs(3),
-                attempts: 2,
-                recursion: true,
-            }),
-            concurrency: 16,
-        }
-    }
 }
 
 /// Problems that stop a domain scan before it starts (exit status 2).

@@ -20,6 +20,7 @@ use serde::Serialize;
 pub use builtin::sources as builtin_sources;
 pub use compile::{BinaryMatcher, DnsMatcher, FileMatcher};
 pub use ip::IpRanges;
+pub(crate) use validate::is_date;
 pub use validate::{Problem, ProblemKind, RulePackError};
 
 /// Declares a closed set of lower-case names parsed from rule packs.

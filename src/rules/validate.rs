@@ -854,7 +854,7 @@ fn is_month(s: &str) -> bool {
 }
 
 /// True for `YYYY-MM-DD`.
-pub(super) fn is_date(s: &str) -> bool {
+pub(crate) fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 10
         && b[4] == b'-'

@@ -117,7 +117,7 @@ fn identifies(sid: &SignerIdentifier, cert: &Certificate) -> bool {
             .extensions
             .iter()
             .flatten()
-            .filter(|e| e.extn_id == const_oid_ski())
+            .filter(|e| e.extn_id == SUBJECT_KEY_IDENTIFIER)
             .any(|e| {
                 // The extension value is an OCTET STRING holding the key id.
                 ski.to_der()
@@ -127,9 +127,8 @@ fn identifies(sid: &SignerIdentifier, cert: &Certificate) -> bool {
 }
 
 /// id-ce-subjectKeyIdentifier (2.5.29.14).
-fn const_oid_ski() -> x509_cert::der::asn1::ObjectIdentifier {
-    x509_cert::der::asn1::ObjectIdentifier::new_unwrap("2.5.29.14")
-}
+const SUBJECT_KEY_IDENTIFIER: x509_cert::der::asn1::ObjectIdentifier =
+    x509_cert::der::asn1::ObjectIdentifier::new_unwrap("2.5.29.14");
 
 #[cfg(test)]
 mod tests {
