@@ -3,10 +3,12 @@
 //! Per file: the globs say which rules may apply to the path, one Aho-Corasick pass over all
 //! keywords says which of those have a chance, and only those run their regex.
 
+use std::collections::BTreeMap;
+
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
-use super::{BinaryFeature, DnsRecord, Problem, Rule, RuleKind};
+use super::{BinaryFeature, DnsRecord, LazyRegex, Problem, Rule, RuleKind};
 
 /// Finds which file rules apply to a path and which are worth running on a text.
 #[derive(Debug)]
@@ -17,9 +19,10 @@ pub struct FileMatcher {
     everywhere: Vec<usize>,
     /// Globs without '/' match the file name; the rest match the relative path.
     name_globs: GlobSet,
-    name_owner: Vec<usize>,
+    /// For each glob of `name_globs`, the rules that listed it.
+    name_owner: Vec<Vec<usize>>,
     path_globs: GlobSet,
-    path_owner: Vec<usize>,
+    path_owner: Vec<Vec<usize>>,
     keywords: AhoCorasick,
     /// For each keyword pattern, the rules that listed it.
     keyword_owner: Vec<Vec<usize>>,
@@ -28,11 +31,12 @@ pub struct FileMatcher {
 
 impl FileMatcher {
     pub(super) fn build(rules: &[Rule]) -> Result<Self, Problem> {
-        let mut names = GlobSetBuilder::new();
-        let mut paths = GlobSetBuilder::new();
-        let (mut name_owner, mut path_owner, mut everywhere, mut file_rules) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        let mut keyword_ids: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+        let (mut everywhere, mut file_rules) = (Vec::new(), Vec::new());
+        // Each distinct glob once, with the rules that listed it: the packs repeat a few
+        // hundred globs (`package.json`, `*.tf`) thousands of times.
+        let mut name_globs: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut path_globs: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut keyword_ids: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, rule) in rules.iter().enumerate() {
             if rule.kind != RuleKind::File {
                 continue;
@@ -42,26 +46,19 @@ impl FileMatcher {
                 everywhere.push(i);
             }
             for glob in &rule.paths {
-                let g = GlobBuilder::new(glob)
-                    .literal_separator(true)
-                    .case_insensitive(true)
-                    .build()
-                    .map_err(|e| glob_problem(rule, &e))?;
-                if glob.contains('/') {
-                    paths.add(g);
-                    path_owner.push(i);
+                let set = if glob.contains('/') {
+                    &mut path_globs
                 } else {
-                    names.add(g);
-                    name_owner.push(i);
-                }
+                    &mut name_globs
+                };
+                add_owner(set, glob.to_ascii_lowercase(), i);
             }
             for k in &rule.keywords {
-                let owners = keyword_ids.entry(k.to_ascii_lowercase()).or_default();
-                if !owners.contains(&i) {
-                    owners.push(i);
-                }
+                add_owner(&mut keyword_ids, k.to_ascii_lowercase(), i);
             }
         }
+        let (name_globs, name_owner) = glob_set(name_globs, rules)?;
+        let (path_globs, path_owner) = glob_set(path_globs, rules)?;
         let (patterns, keyword_owner): (Vec<String>, Vec<Vec<usize>>) =
             keyword_ids.into_iter().unzip();
         let keywords = AhoCorasick::builder()
@@ -80,9 +77,9 @@ impl FileMatcher {
         Ok(Self {
             file_rules,
             everywhere,
-            name_globs: names.build().map_err(|e| set_problem(&e))?,
+            name_globs,
             name_owner,
-            path_globs: paths.build().map_err(|e| set_problem(&e))?,
+            path_globs,
             path_owner,
             keywords,
             keyword_owner,
@@ -119,14 +116,23 @@ impl FileMatcher {
             mask[i] = true;
             any = true;
         }
-        let name = rel_path.rsplit('/').next().unwrap_or(rel_path);
-        for g in self.name_globs.matches(name) {
-            mask[self.name_owner[g]] = true;
-            any = true;
-        }
-        for g in self.path_globs.matches(rel_path) {
-            mask[self.path_owner[g]] = true;
-            any = true;
+        // Globs are matched in lower case (see `glob_set`).
+        let lower = if rel_path.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(rel_path.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(rel_path)
+        };
+        let name = lower.rsplit('/').next().unwrap_or(&lower);
+        for (set, owners, text) in [
+            (&self.name_globs, &self.name_owner, name),
+            (&self.path_globs, &self.path_owner, &*lower),
+        ] {
+            for g in set.matches(text) {
+                for &r in &owners[g] {
+                    mask[r] = true;
+                    any = true;
+                }
+            }
         }
         any
     }
@@ -151,6 +157,33 @@ impl FileMatcher {
             .filter_map(|(i, h)| h.then_some(i))
             .collect()
     }
+}
+
+fn add_owner(map: &mut BTreeMap<String, Vec<usize>>, key: String, rule: usize) {
+    let owners = map.entry(key).or_default();
+    if !owners.contains(&rule) {
+        owners.push(rule);
+    }
+}
+
+/// Builds one glob set from lower-cased globs, matched case-sensitively against lower-cased
+/// paths: the same result as case-insensitive globs, but literal and extension globs then take
+/// globset's hash-lookup paths instead of all becoming one large regex set.
+fn glob_set(
+    globs: BTreeMap<String, Vec<usize>>,
+    rules: &[Rule],
+) -> Result<(GlobSet, Vec<Vec<usize>>), Problem> {
+    let mut builder = GlobSetBuilder::new();
+    let mut owners = Vec::with_capacity(globs.len());
+    for (glob, rule_ids) in globs {
+        let g = GlobBuilder::new(&glob)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| glob_problem(&rules[rule_ids[0]], &e))?;
+        builder.add(g);
+        owners.push(rule_ids);
+    }
+    Ok((builder.build().map_err(|e| set_problem(&e))?, owners))
 }
 
 fn glob_problem(rule: &Rule, e: &globset::Error) -> Problem {
@@ -182,7 +215,7 @@ struct KeyedSets {
 #[derive(Debug)]
 enum Matcher {
     Set(regex::bytes::RegexSet),
-    Each(Vec<regex::bytes::Regex>),
+    Each(Vec<LazyRegex>),
 }
 
 impl KeyedSets {
@@ -197,7 +230,10 @@ impl KeyedSets {
                     owners.push(i);
                 }
             }
-            let matcher = regex::bytes::RegexSet::new(regexes.iter().map(|r| r.as_str()))
+            // The same syntax as each rule's own regex (bytes, ASCII classes).
+            let matcher = regex::bytes::RegexSetBuilder::new(regexes.iter().map(|r| r.as_str()))
+                .unicode(false)
+                .build()
                 .map_or_else(|_| Matcher::Each(regexes), Matcher::Set);
             sets.push((matcher, owners));
         }
@@ -267,5 +303,51 @@ impl DnsMatcher {
     /// Indices of the rules that match `value` as a `record` value, in rule order.
     pub fn matches(&self, record: DnsRecord, value: &[u8]) -> Vec<usize> {
         self.0.matches(record as usize, value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::RuleSet;
+
+    fn applicable_ids(set: &RuleSet, path: &str) -> Vec<String> {
+        let mut mask = Vec::new();
+        set.file_matcher().applicable(path, &mut mask);
+        let everywhere = {
+            let mut m = Vec::new();
+            set.file_matcher().everywhere(&mut m);
+            m
+        };
+        (0..mask.len())
+            .filter(|&i| mask[i] && !everywhere[i])
+            .map(|i| set.rules[i].id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn globs_match_whatever_the_case_and_every_owner_is_kept() {
+        let set = RuleSet::builtin().expect("built-in packs");
+        let lower = applicable_ids(&set, "web/package.json");
+        // `package.json` is listed by many rules: each of them applies.
+        let listed = set
+            .rules
+            .iter()
+            .filter(|r| r.paths.iter().any(|p| p == "package.json"))
+            .count();
+        assert!(listed > 50, "{listed}");
+        assert!(lower.len() >= listed);
+        assert_eq!(applicable_ids(&set, "Web/PACKAGE.JSON"), lower);
+        assert_eq!(
+            applicable_ids(&set, "infra/Main.TF"),
+            applicable_ids(&set, "infra/main.tf")
+        );
+        let workflows = applicable_ids(&set, "repo/.GitHub/Workflows/CI.YML");
+        assert!(
+            workflows.iter().any(|id| set
+                .rule(id)
+                .is_some_and(|r| r.paths.iter().any(|p| p.contains(".github/workflows")))),
+            "{workflows:?}"
+        );
+        assert!(applicable_ids(&set, "notes/readme.txt").is_empty());
     }
 }

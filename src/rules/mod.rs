@@ -7,6 +7,7 @@
 mod builtin;
 mod compile;
 mod ip;
+mod lazy;
 mod raw;
 mod validate;
 
@@ -20,6 +21,7 @@ use serde::Serialize;
 pub use builtin::sources as builtin_sources;
 pub use compile::{BinaryMatcher, DnsMatcher, FileMatcher};
 pub use ip::IpRanges;
+pub use lazy::LazyRegex;
 pub(crate) use validate::is_date;
 pub use validate::{Problem, ProblemKind, RulePackError};
 
@@ -155,7 +157,7 @@ named_set! {
 /// What a rule matches: a regex over text, or an address list.
 #[derive(Debug, Clone)]
 pub enum Pattern {
-    Regex(regex::bytes::Regex),
+    Regex(LazyRegex),
     Ranges(Arc<IpRanges>),
 }
 
@@ -228,7 +230,7 @@ pub struct Rule {
     /// `kind = "binary"`: the features the rule applies to.
     pub features: Vec<BinaryFeature>,
     /// When the whole file matches this, the rule reports nothing in that file.
-    pub unless: Option<regex::bytes::Regex>,
+    pub unless: Option<LazyRegex>,
     pub strength: Strength,
     pub description: String,
     pub rationale: String,
@@ -240,7 +242,7 @@ pub struct Rule {
 
 impl Rule {
     /// The rule's regex; `None` for `kind = "ip"` rules.
-    pub fn regex(&self) -> Option<&regex::bytes::Regex> {
+    pub fn regex(&self) -> Option<&LazyRegex> {
         match &self.pattern {
             Pattern::Regex(re) => Some(re),
             Pattern::Ranges(_) => None,

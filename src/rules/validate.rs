@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::Arc;
 
+use super::lazy::LazyRegex;
 use super::raw::{RawCategories, RawCategory, RawRule, RawVendor, RawVendorPack};
 use super::{
     Alternative, BinaryFeature, Category, DnsRecord, EvidenceSource, Examples, IpRanges,
@@ -590,10 +591,14 @@ fn check_rule(
             );
         }
     }
-    let regex = r
-        .regex
-        .as_deref()
-        .and_then(|pattern| compile_regex(pattern, &mut bad));
+    // Built-in packs loaded for a scan keep their patterns uncompiled (see `lazy.rs`); every
+    // other load compiles and checks them here.
+    let defer = !known.run_examples;
+    let regex = match r.regex.as_deref() {
+        Some(pattern) if defer => Some(LazyRegex::deferred(pattern.to_owned())),
+        Some(pattern) => compile_regex(pattern, &mut bad).map(LazyRegex::compiled),
+        None => None,
+    };
     let ranges = r.ranges.as_deref().and_then(|name| {
         let found = known.ip_ranges.iter().find(|x| x.name == name).cloned();
         if found.is_none() {
@@ -604,7 +609,12 @@ fn check_rule(
         }
         found
     });
-    let unless = match r.unless.as_deref().map(build_regex) {
+    let unless = match r.unless.as_deref() {
+        Some(pattern) if defer => Some(Ok(LazyRegex::deferred(pattern.to_owned()))),
+        Some(pattern) => Some(build_regex(pattern).map(LazyRegex::compiled)),
+        None => None,
+    };
+    let unless = match unless {
         None => None,
         Some(Ok(re)) => Some(re),
         Some(Err(e)) => {
@@ -616,7 +626,7 @@ fn check_rule(
             None
         }
     };
-    if let Some(re) = &regex {
+    if let Some(re) = regex.as_ref().filter(|_| !defer) {
         check_common_words(re, &mut bad);
     }
     let (matches, no_matches) = match r.examples {
