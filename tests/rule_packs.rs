@@ -3,6 +3,7 @@
 mod common;
 
 use sovscan::RuleSet;
+use sovscan::rules::RuleKind;
 
 #[test]
 fn builtin_packs_load_and_all_examples_pass() {
@@ -208,4 +209,35 @@ fn glob_matches(glob: &str, path: &str) -> bool {
     } else {
         g.is_match(name)
     }
+}
+
+#[test]
+fn rules_export_rg_writes_every_file_regex_once_in_ascii_mode() {
+    let out = common::sovscan(&["rules", "export", "--format", "rg"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let set = RuleSet::builtin().expect("built-in packs");
+    let mut expected: Vec<String> = Vec::new();
+    for rule in set.rules.iter().filter(|r| r.kind == RuleKind::File) {
+        let line = format!(
+            "(?-u){}",
+            rule.regex().expect("file rules have a regex").as_str()
+        );
+        if !expected.contains(&line) {
+            expected.push(line);
+        }
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines, expected);
+    // Every line is a regex on its own (a pattern file has no continuation lines) and finds
+    // what the rule's own examples say it finds.
+    let aws = regex::bytes::Regex::new(
+        lines
+            .iter()
+            .find(|l| l.contains(r#"provider\s+"aws""#))
+            .expect("the AWS provider rule is exported"),
+    )
+    .expect("compiles");
+    assert!(aws.is_match(br#"provider "aws" {"#));
+    assert!(!aws.is_match(br#"provider "azurerm" {"#));
 }

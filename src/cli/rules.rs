@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use crate::error::{Error, ExitStatus};
-use crate::rules::{PackSource, Pattern, Rule, RuleSet, SourceKind};
+use crate::rules::{PackSource, Pattern, Rule, RuleKind, RuleSet, SourceKind};
 
 /// The `rules` subcommands.
 #[derive(Debug, Subcommand)]
@@ -18,6 +18,9 @@ pub enum RulesCommand {
     Explain(ExplainArgs),
     /// Run every rule's match/no_match examples (built-in packs, or the packs in DIR).
     Test(TestArgs),
+    /// Write the file rules' regexes for another tool, e.g. a ripgrep pattern file for
+    /// `rg -f` (one pattern per line).
+    Export(ExportArgs),
 }
 
 /// Arguments of `rules list`.
@@ -50,6 +53,24 @@ pub struct ExplainArgs {
     pub rules: Vec<PathBuf>,
 }
 
+/// Arguments of `rules export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Add the rule packs in DIR (repeatable).
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Rg)]
+    pub format: ExportFormat,
+}
+
+/// Formats of `rules export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// A ripgrep pattern file: each distinct file-rule regex on one line, in ASCII mode.
+    Rg,
+}
+
 /// Arguments of `rules test`.
 #[derive(Debug, Args)]
 pub struct TestArgs {
@@ -63,6 +84,7 @@ pub fn run(cmd: RulesCommand, out: &mut dyn Write) -> Result<ExitStatus, Error> 
         RulesCommand::List(args) => list(&args, out),
         RulesCommand::Explain(args) => explain(&args, out),
         RulesCommand::Test(args) => test(&args, out),
+        RulesCommand::Export(args) => export(&args, out),
     }
 }
 
@@ -434,4 +456,25 @@ pub fn reference_markdown(set: &RuleSet) -> String {
         );
     }
     s
+}
+
+/// `rules export`: the file rules' regexes, deduplicated, in rule order.
+///
+/// Each pattern is prefixed with `(?-u)` so ripgrep runs it in the ASCII mode sovscan uses. A
+/// pattern spanning lines (an explicit `\n`) is written as it is: ripgrep needs `--multiline`
+/// for those, as `benches/compare.sh` explains.
+fn export(args: &ExportArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let set = RuleSet::load(&args.rules)?;
+    let ExportFormat::Rg = args.format;
+    let mut seen = std::collections::BTreeSet::new();
+    super::emit(None, out, |w| {
+        for rule in set.rules.iter().filter(|r| r.kind == RuleKind::File) {
+            let Some(re) = rule.regex() else { continue };
+            if seen.insert(re.as_str()) {
+                writeln!(w, "(?-u){}", re.as_str())?;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(ExitStatus::Success)
 }
