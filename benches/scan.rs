@@ -1,4 +1,4 @@
-//! Scanner throughput over a generated tree (divan).
+//! Micro-benchmarks (divan): rule loading, the keyword prefilter, text, binary and archive scanning.
 //!
 //! The tree mixes Terraform, JSON, Python, YAML and plain text, with vendor hits in about one
 //! file in ten, like a real infrastructure monorepo. Run: `cargo bench --bench scan`.
@@ -205,4 +205,55 @@ fn archive_zip(bencher: divan::Bencher<'_, '_>) {
 #[divan::bench(sample_count = 10, threads = false)]
 fn archive_tar_gz(bencher: divan::Bencher<'_, '_>) {
     bench_archive(bencher, "bundle.tar.gz", &ARCHIVES.tgz);
+}
+
+/// Start-up: the built-in packs parsed, validated and compiled the way a scan loads them
+/// (regexes compiled on first use, keyword automaton and glob sets built).
+#[divan::bench(sample_count = 20, threads = false)]
+fn rules_load_for_scan() -> usize {
+    let set = RuleSet::load(&[] as &[&Path]).expect("built-in packs");
+    set.rules.len()
+}
+
+/// `sovscan rules test`: every built-in regex compiled and every example run.
+#[divan::bench(sample_count = 5, threads = false)]
+fn rules_compile_all_and_test_examples() -> usize {
+    let set = RuleSet::builtin().expect("built-in packs");
+    set.example_count()
+}
+
+/// The keyword prefilter alone over 1 MiB of code with no vendor keyword: what every text file
+/// pays before any regex runs.
+#[divan::bench(sample_count = 20, threads = false)]
+fn prefilter_neutral_text(bencher: divan::Bencher<'_, '_>) {
+    bench_prefilter(bencher, &filler(3).repeat(128));
+}
+
+/// The prefilter over 1 MiB with a vendor keyword every 4 KiB: overlapping keyword hits keep
+/// it busier.
+#[divan::bench(sample_count = 20, threads = false)]
+fn prefilter_dense_hits(bencher: divan::Bencher<'_, '_>) {
+    let mut text = String::new();
+    let block = filler(5);
+    for (i, chunk) in block.as_bytes().chunks(4096).cycle().take(256).enumerate() {
+        text.push_str(std::str::from_utf8(chunk).expect("ascii filler"));
+        text.push_str(
+            [
+                "amazonaws.com ",
+                "azurerm ",
+                "googleapis.com ",
+                "cloudflare ",
+            ][i % 4],
+        );
+    }
+    bench_prefilter(bencher, &text);
+}
+
+fn bench_prefilter(bencher: divan::Bencher<'_, '_>, text: &str) {
+    let matcher = RULES.file_matcher();
+    let mut mask = Vec::new();
+    matcher.applicable("infra/main.tf", &mut mask);
+    bencher
+        .counter(divan::counter::BytesCount::new(text.len()))
+        .bench(|| matcher.candidates(text.as_bytes(), &mask).len());
 }

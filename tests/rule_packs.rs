@@ -241,3 +241,26 @@ fn rules_export_rg_writes_every_file_regex_once_in_ascii_mode() {
     assert!(aws.is_match(br#"provider "aws" {"#));
     assert!(!aws.is_match(br#"provider "azurerm" {"#));
 }
+
+#[test]
+fn rules_export_keywords_lists_each_prefilter_keyword_once_in_lower_case() {
+    let out = common::sovscan(&["rules", "export", "--format", "keywords"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let lines: Vec<&str> = text.lines().collect();
+    let mut sorted = lines.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(lines, sorted, "sorted and distinct");
+    assert!(
+        lines
+            .iter()
+            .all(|k| k.len() >= 3 && *k == k.to_ascii_lowercase())
+    );
+    let set = RuleSet::builtin().expect("built-in packs");
+    for rule in set.rules.iter().filter(|r| r.kind == RuleKind::File) {
+        for k in &rule.keywords {
+            assert!(lines.contains(&k.to_ascii_lowercase().as_str()), "{k}");
+        }
+    }
+}

@@ -69,6 +69,8 @@ pub struct ExportArgs {
 pub enum ExportFormat {
     /// A ripgrep pattern file: each distinct file-rule regex on one line, in ASCII mode.
     Rg,
+    /// The file rules' prefilter keywords, lower case, one per line (for `rg -F -i -f`).
+    Keywords,
 }
 
 /// Arguments of `rules test`.
@@ -458,23 +460,31 @@ pub fn reference_markdown(set: &RuleSet) -> String {
     s
 }
 
-/// `rules export`: the file rules' regexes, deduplicated, in rule order.
+/// `rules export`: the file rules' regexes (deduplicated, in rule order) or their keywords
+/// (sorted).
 ///
-/// Each pattern is prefixed with `(?-u)` so ripgrep runs it in the ASCII mode sovscan uses. A
+/// Each regex is prefixed with `(?-u)` so ripgrep runs it in the ASCII mode sovscan uses. A
 /// pattern spanning lines (an explicit `\n`) is written as it is: ripgrep needs `--multiline`
 /// for those, as `benches/compare.sh` explains.
 fn export(args: &ExportArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let set = RuleSet::load(&args.rules)?;
-    let ExportFormat::Rg = args.format;
-    let mut seen = std::collections::BTreeSet::new();
-    super::emit(None, out, |w| {
-        for rule in set.rules.iter().filter(|r| r.kind == RuleKind::File) {
-            let Some(re) = rule.regex() else { continue };
-            if seen.insert(re.as_str()) {
-                writeln!(w, "(?-u){}", re.as_str())?;
+    let file_rules = || set.rules.iter().filter(|r| r.kind == RuleKind::File);
+    super::emit(None, out, |w| match args.format {
+        ExportFormat::Rg => {
+            let mut seen = std::collections::BTreeSet::new();
+            for re in file_rules().filter_map(Rule::regex) {
+                if seen.insert(re.as_str()) {
+                    writeln!(w, "(?-u){}", re.as_str())?;
+                }
             }
+            Ok(())
         }
-        Ok(())
+        ExportFormat::Keywords => {
+            let keywords: std::collections::BTreeSet<String> = file_rules()
+                .flat_map(|r| r.keywords.iter().map(|k| k.to_ascii_lowercase()))
+                .collect();
+            keywords.iter().try_for_each(|k| writeln!(w, "{k}"))
+        }
     })?;
     Ok(ExitStatus::Success)
 }

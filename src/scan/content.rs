@@ -7,7 +7,7 @@ use std::io::{self, Read};
 use super::Output;
 use super::archive::{self, ArchiveLimits, Budget};
 use super::binary::{self, Extracted, Format};
-use super::text::{looks_binary, scan_text};
+use super::text::{looks_binary, scan_text, scan_text_reader};
 use crate::finding::{ErrorKind, ScanError};
 use crate::rules::{RuleSet, Strength};
 
@@ -62,13 +62,12 @@ pub fn scan_file(cx: &Context, file: File, len: u64, rel: &str, out: &mut Output
     if len > cx.max_file_size {
         return too_large(cx, rel, len, out);
     }
-    let mut bytes = head;
-    // Read at most the cap, even if the file grew since its length was taken.
-    let rest = cx.max_file_size.saturating_sub(bytes.len() as u64);
-    if let Err(e) = (&file).take(rest).read_to_end(&mut bytes) {
-        return io_error(out, rel, &e);
+    // Read a window at a time, and at most the cap, even if the file grew since its length was
+    // taken.
+    match scan_text_reader(cx.rules, rel, head, &file, cx.max_file_size) {
+        Ok((found, bytes)) => record_text(rel, found, bytes, out),
+        Err(e) => io_error(out, rel, &e),
     }
-    scan_text_bytes(cx, rel, &bytes, out);
 }
 
 /// Scans bytes that came from `path` as if they were a file on disk: archives are opened,
@@ -136,9 +135,13 @@ fn scan_binary(cx: &Context, path: &str, format: Format, bytes: &[u8], out: &mut
 /// Matches a text file. Inside an archive the text is the packager's (its CI files, docs,
 /// sample configs), not the organisation's deployment: such findings are mentions (`present`).
 fn scan_text_bytes(cx: &Context, path: &str, bytes: &[u8], out: &mut Output) {
+    let found = scan_text(cx.rules, path, bytes);
+    record_text(path, found, bytes.len() as u64, out);
+}
+
+fn record_text(path: &str, mut found: Vec<crate::finding::Finding>, bytes: u64, out: &mut Output) {
     out.stats.files_scanned += 1;
-    out.stats.bytes_scanned += bytes.len() as u64;
-    let mut found = scan_text(cx.rules, path, bytes);
+    out.stats.bytes_scanned += bytes;
     if path.contains("!/") {
         for f in &mut found {
             f.strength = f.strength.min(Strength::Present);

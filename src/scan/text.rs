@@ -4,6 +4,7 @@
 //! and must not panic on any input.
 
 use std::collections::HashMap;
+use std::io::{self, Read};
 
 use crate::finding::{Finding, Location};
 use crate::redact::redact;
@@ -19,53 +20,273 @@ pub fn looks_binary(bytes: &[u8]) -> bool {
     bytes[..bytes.len().min(8192)].contains(&0)
 }
 
+/// Text files larger than this are read and matched a window at a time, so memory stays flat
+/// whatever the file size.
+pub const WINDOW: usize = 8 << 20;
+/// At least this much of a window's end is matched again at the start of the next one, so a
+/// match across the seam is found whole (rule regexes are bounded well below this).
+const OVERLAP: usize = 64 << 10;
+
 /// Runs every applicable file rule over `text`, found at `rel_path` (forward slashes).
 pub fn scan_text(rules: &RuleSet, rel_path: &str, text: &[u8]) -> Vec<Finding> {
-    let matcher = rules.file_matcher();
-    let mut mask = Vec::new();
-    if !matcher.applicable(rel_path, &mut mask) {
+    let Some(mut scan) = TextScan::new(rules, rel_path) else {
         return Vec::new();
-    }
-    let candidates = matcher.candidates(text, &mask);
-    if candidates.is_empty() {
-        return Vec::new();
-    }
-    let cap = mention_only(rel_path);
-    let inline_ignores = memchr::memmem::find(text, b"sovscan:ignore").is_some();
-    let lines = LineIndex::new(text);
-    let mut seen: HashMap<(usize, String), u32> = HashMap::new();
-    let mut findings = Vec::new();
-    for idx in candidates {
-        let rule = &rules.rules[idx];
-        let Some(regex) = rule.regex() else { continue };
-        if rule.unless.as_ref().is_some_and(|u| u.is_match(text)) {
+    };
+    scan.window(text, &Position::default(), 0..text.len(), false);
+    scan.finish()
+}
+
+/// Like [`scan_text`] for text read from `reader`, a window of [`WINDOW`] bytes at a time;
+/// `text` holds what was read already. Reads at most `max` bytes in all. Returns the findings
+/// and the number of bytes matched.
+pub fn scan_text_reader(
+    rules: &RuleSet,
+    rel_path: &str,
+    text: Vec<u8>,
+    reader: impl Read,
+    max: u64,
+) -> io::Result<(Vec<Finding>, u64)> {
+    scan_windows(rules, rel_path, text, reader, max, WINDOW, OVERLAP)
+}
+
+fn scan_windows(
+    rules: &RuleSet,
+    rel_path: &str,
+    mut text: Vec<u8>,
+    reader: impl Read,
+    max: u64,
+    window: usize,
+    overlap: usize,
+) -> io::Result<(Vec<Finding>, u64)> {
+    debug_assert!(window > 4 * overlap);
+    let mut reader = reader.take(max.saturating_sub(text.len() as u64));
+    let mut total = text.len() as u64;
+    let mut scan = TextScan::new(rules, rel_path);
+    let mut at = Position::default();
+    loop {
+        let want = window.saturating_sub(text.len());
+        let got = (&mut reader).take(want as u64).read_to_end(&mut text)?;
+        total += got as u64;
+        let last = got < want;
+        let Some(scanning) = scan.as_mut() else {
+            // No rule applies to this path: read it through only to count it.
+            if last {
+                return Ok((Vec::new(), total));
+            }
+            text.clear();
             continue;
+        };
+        if last {
+            scanning.window(&text, &at, at.report_from..text.len(), true);
+            return Ok((scan.map(TextScan::finish).unwrap_or_default(), total));
         }
-        for m in regex.find_iter(text) {
-            let (line, line_start, line_end) = lines.locate(m.start());
-            let evidence = evidence(text, line_start, line_end, m.start(), m.end());
-            let occurrence = seen.entry((idx, evidence.clone())).or_insert(0);
-            let location = Location::File {
-                path: rel_path.to_owned(),
-                line,
-                column: (m.start() - line_start + 1) as u64,
-            };
-            let mut finding = Finding::new(rules, rule, location, evidence, *occurrence);
-            if cap || is_comment(&text[line_start..line_end]) {
-                finding.strength = finding.strength.min(Strength::Present);
+        // Report up to the start of the line holding the seam (or the seam itself inside a
+        // very long line); carry the previous line too into the next window, so a match's
+        // line and the one before it (inline suppressions) stay whole.
+        let seam = text.len() - overlap;
+        let report_to = line_start(&text, seam, overlap)
+            .unwrap_or(seam)
+            .max(at.report_from);
+        scanning.window(&text, &at, at.report_from..report_to, true);
+        let keep_from = match report_to.checked_sub(1) {
+            Some(before) => line_start(&text, before, overlap)
+                .unwrap_or_else(|| report_to.saturating_sub(overlap / 2)),
+            None => 0,
+        };
+        at.advance(&text, keep_from, report_to);
+        text.drain(..keep_from);
+    }
+}
+
+/// The start of the line holding `at`, looking back at most `limit` bytes; `None` when the line
+/// starts further back.
+fn line_start(text: &[u8], at: usize, limit: usize) -> Option<usize> {
+    let floor = at.saturating_sub(limit);
+    match memchr::memrchr(b'\n', &text[floor..at]) {
+        Some(i) => Some(floor + i + 1),
+        None if floor == 0 => Some(0),
+        None => None,
+    }
+}
+
+/// Where a window's first byte sits in the file.
+#[derive(Debug, Default)]
+struct Position {
+    /// Absolute offset of the window's first byte.
+    offset: u64,
+    /// Line number of the window's first byte.
+    line: u64,
+    /// Bytes of the window's first line that lie before the window (0 at a line start).
+    column_base: usize,
+    /// When the window starts inside a line: whether that line is a comment, and the line
+    /// before it (both seen in an earlier window).
+    comment: Option<bool>,
+    previous: Option<Vec<u8>>,
+    /// Matches starting before this offset in the window were reported by the previous one.
+    report_from: usize,
+}
+
+impl Position {
+    /// Moves the window start to `text[keep_from]`; `report_to` ended the last report range.
+    fn advance(&mut self, text: &[u8], keep_from: usize, report_to: usize) {
+        if self.line == 0 {
+            self.line = 1;
+        }
+        let dropped = &text[..keep_from];
+        self.line += memchr::memchr_iter(b'\n', dropped).count() as u64;
+        self.offset += keep_from as u64;
+        self.report_from = report_to - keep_from;
+        match memchr::memrchr(b'\n', dropped) {
+            Some(nl) if nl + 1 == keep_from => {
+                (self.column_base, self.comment, self.previous) = (0, None, None);
             }
-            if inline_ignores {
-                let previous = (line > 1).then(|| {
-                    let (_, ps, pe) = lines.locate(line_start.saturating_sub(1));
-                    &text[ps..pe]
-                });
-                crate::suppress::inline(&mut finding, &text[line_start..line_end], previous);
+            Some(nl) => {
+                // The kept line starts in this window.
+                let start = nl + 1;
+                let before = memchr::memrchr(b'\n', &text[..nl]).map_or(0, |p| p + 1);
+                self.column_base = keep_from - start;
+                self.comment = Some(is_comment(&text[start..]));
+                self.previous = Some(text[before.max(nl.saturating_sub(4096))..nl].to_vec());
             }
-            findings.push(finding);
-            *occurrence += 1;
+            None => {
+                // The kept line started before this window, or at its first byte.
+                if self.comment.is_none() {
+                    self.comment = Some(is_comment(text));
+                }
+                self.column_base += keep_from;
+            }
         }
     }
-    findings
+}
+
+/// The state of matching one file, window after window.
+struct TextScan<'r> {
+    rules: &'r RuleSet,
+    rel_path: &'r str,
+    mask: Vec<bool>,
+    /// Findings are mentions at most (`mention_only`).
+    cap: bool,
+    /// Rules whose `unless` pattern was seen: they report nothing in this file.
+    unless_seen: Vec<usize>,
+    /// Per (rule, evidence), how often it was found: the finding's occurrence number.
+    seen: HashMap<(usize, String), u32>,
+    /// Per rule, the absolute end of its last match: a match is never reported twice where
+    /// windows overlap.
+    next_start: HashMap<usize, u64>,
+    findings: Vec<(usize, Finding)>,
+}
+
+impl<'r> TextScan<'r> {
+    /// `None` when no file rule applies to the path.
+    fn new(rules: &'r RuleSet, rel_path: &'r str) -> Option<Self> {
+        let mut mask = Vec::new();
+        if !rules.file_matcher().applicable(rel_path, &mut mask) {
+            return None;
+        }
+        Some(Self {
+            rules,
+            rel_path,
+            mask,
+            cap: mention_only(rel_path),
+            unless_seen: Vec::new(),
+            seen: HashMap::new(),
+            next_start: HashMap::new(),
+            findings: Vec::new(),
+        })
+    }
+
+    /// Matches one window, which starts at `at` in the file; only matches starting in `report`
+    /// are reported. With `streamed`, the `unless` patterns of every applicable rule are looked
+    /// for, since a later window may need them.
+    fn window(
+        &mut self,
+        text: &[u8],
+        at: &Position,
+        report: std::ops::Range<usize>,
+        streamed: bool,
+    ) {
+        let rules = self.rules;
+        if streamed {
+            for (idx, _) in self.mask.iter().enumerate().filter(|(_, m)| **m) {
+                if let Some(u) = &rules.rules[idx].unless
+                    && !self.unless_seen.contains(&idx)
+                    && u.is_match(text)
+                {
+                    self.unless_seen.push(idx);
+                }
+            }
+        }
+        let candidates = rules.file_matcher().candidates(text, &self.mask);
+        if candidates.is_empty() {
+            return;
+        }
+        let inline_ignores = memchr::memmem::find(text, b"sovscan:ignore").is_some();
+        let lines = LineIndex::new(text);
+        for idx in candidates {
+            let rule = &rules.rules[idx];
+            let Some(regex) = rule.regex() else { continue };
+            if self.unless_seen.contains(&idx) {
+                continue;
+            }
+            if !streamed && rule.unless.as_ref().is_some_and(|u| u.is_match(text)) {
+                self.unless_seen.push(idx);
+                continue;
+            }
+            for m in regex.find_iter(text) {
+                if m.start() < report.start {
+                    continue;
+                }
+                if m.start() >= report.end {
+                    break;
+                }
+                let next = self.next_start.entry(idx).or_insert(0);
+                if at.offset + (m.start() as u64) < *next {
+                    continue;
+                }
+                *next = at.offset + m.end() as u64;
+                let (line, line_start, line_end) = lines.locate(m.start());
+                let evidence = evidence(text, line_start, line_end, m.start(), m.end());
+                let occurrence = self.seen.entry((idx, evidence.clone())).or_insert(0);
+                // The window's first line may have begun in an earlier window.
+                let first = line == 1;
+                let column_base = if first { at.column_base } else { 0 };
+                let location = Location::File {
+                    path: self.rel_path.to_owned(),
+                    line: at.line.max(1) + line - 1,
+                    column: (column_base + m.start() - line_start + 1) as u64,
+                };
+                let mut finding = Finding::new(rules, rule, location, evidence, *occurrence);
+                let comment = match at.comment {
+                    Some(c) if first => c,
+                    _ => is_comment(&text[line_start..line_end]),
+                };
+                if self.cap || comment {
+                    finding.strength = finding.strength.min(Strength::Present);
+                }
+                if inline_ignores || at.previous.is_some() {
+                    let previous = if line > 1 {
+                        let (_, ps, pe) = lines.locate(line_start.saturating_sub(1));
+                        Some(&text[ps..pe])
+                    } else {
+                        at.previous.as_deref()
+                    };
+                    crate::suppress::inline(&mut finding, &text[line_start..line_end], previous);
+                }
+                self.findings.push((idx, finding));
+                *occurrence += 1;
+            }
+        }
+    }
+
+    /// The findings, less those of rules whose `unless` pattern the file holds.
+    fn finish(self) -> Vec<Finding> {
+        let unless = self.unless_seen;
+        self.findings
+            .into_iter()
+            .filter(|(idx, _)| !unless.contains(idx))
+            .map(|(_, f)| f)
+            .collect()
+    }
 }
 
 /// Directories that hold other people's software: a vendor string there is a capability of a
@@ -244,6 +465,141 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    static RULES: std::sync::LazyLock<RuleSet> =
+        std::sync::LazyLock::new(|| RuleSet::builtin().expect("built-in packs"));
+
+    /// A Terraform-like text of about `lines` lines from seed `seed`: filler, vendor lines
+    /// (some repeated, so occurrence numbers matter), comments, a suppression, and now and then
+    /// a line longer than the test windows.
+    fn generated_text(seed: u64, lines: usize) -> Vec<u8> {
+        const VENDOR: &[&str] = &[
+            "provider \"aws\" {",
+            "  url = \"https://bucket.s3.amazonaws.com/key\"",
+            "# provider \"aws\" is gone",
+            "resource \"azurerm_storage_account\" \"x\" {",
+            "  image = \"gcr.io/acme/api:1.0\"",
+            "provider \"aws\" {} # sovscan:ignore aws-terraform-provider moved in 2027",
+            "# sovscan:ignore azure-endpoint-hostname a test account",
+            "  endpoint = \"https://storage.googleapis.com/b\"",
+        ];
+        let mut n = seed;
+        let mut next = || {
+            n = n
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            n >> 33
+        };
+        let mut text = Vec::new();
+        for i in 0..lines {
+            match next() % 23 {
+                0 | 1 => text.extend_from_slice(VENDOR[next() as usize % VENDOR.len()].as_bytes()),
+                2 if i % 7 == 0 => {
+                    // A long line with a match far inside it.
+                    text.extend(std::iter::repeat_n(b'x', 1500 + next() as usize % 3000));
+                    text.extend_from_slice(b" https://x.blob.core.windows.net/c ");
+                    text.extend(std::iter::repeat_n(b'y', next() as usize % 900));
+                }
+                _ => text.extend_from_slice(
+                    format!("value_{:x} = compute(item, {}) # region storage", next(), i)
+                        .as_bytes(),
+                ),
+            }
+            text.push(b'\n');
+        }
+        text
+    }
+
+    fn sorted(mut v: Vec<Finding>) -> Vec<Finding> {
+        v.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        v
+    }
+
+    fn windowed(text: &[u8], path: &str, window: usize, overlap: usize) -> Vec<Finding> {
+        let head = text[..text.len().min(100)].to_vec();
+        let (found, bytes) = scan_windows(
+            &RULES,
+            path,
+            head,
+            &text[text.len().min(100)..],
+            u64::MAX,
+            window,
+            overlap,
+        )
+        .expect("in memory");
+        assert_eq!(bytes, text.len() as u64);
+        sorted(found)
+    }
+
+    #[test]
+    fn windows_find_exactly_what_one_pass_finds() {
+        for seed in 0..24 {
+            let text = generated_text(seed, 600 + seed as usize * 40);
+            let whole = sorted(scan_text(&RULES, "infra/main.tf", &text));
+            assert!(whole.len() > 10, "seed {seed}: {}", whole.len());
+            // The text exercises what windows could get wrong: suppressions, comments and
+            // matches deep inside lines longer than a window's overlap.
+            assert!(whole.iter().any(|f| f.suppressed.is_some()), "seed {seed}");
+            assert!(
+                whole.iter().any(|f| f.strength == Strength::Present),
+                "seed {seed}"
+            );
+            assert!(
+                whole
+                    .iter()
+                    .any(|f| matches!(f.location, Location::File { column, .. } if column > 1024)),
+                "seed {seed}"
+            );
+            for (window, overlap) in [(4096, 512), (6000, 1000), (20_000, 4096)] {
+                let w = windowed(&text, "infra/main.tf", window, overlap);
+                assert_eq!(w, whole, "seed {seed}, window {window}, overlap {overlap}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_unless_pattern_in_an_early_window_silences_matches_in_later_ones() {
+        let mut text = b"provider \"aws\" {\n  endpoints {\n    s3 = \"https://s3.fr-par.scw.cloud\"\n  }\n}\n".to_vec();
+        for i in 0..2000 {
+            text.extend_from_slice(format!("value_{i} = compute(item)\n").as_bytes());
+        }
+        text.extend_from_slice(b"provider \"aws\" {\n}\n");
+        let found = windowed(&text, "main.tf", 4096, 512);
+        assert!(
+            !found.iter().any(|f| f.rule == "aws-terraform-provider"),
+            "{found:?}"
+        );
+        assert_eq!(found, sorted(scan_text(&RULES, "main.tf", &text)));
+        // Without the S3-compatible endpoint block, the last line is found, on its own line.
+        let plain = &text[text.iter().position(|b| *b == b'}').expect("brace") + 2..];
+        let found = windowed(plain, "main.tf", 4096, 512);
+        let aws: Vec<_> = found
+            .iter()
+            .filter(|f| f.rule == "aws-terraform-provider")
+            .collect();
+        assert_eq!(aws.len(), 1, "{found:?}");
+        assert!(
+            matches!(aws[0].location, Location::File { line, .. } if line as usize == plain.iter().filter(|b| **b == b'\n').count() - 1)
+        );
+    }
+
+    #[test]
+    fn a_text_without_newlines_is_still_read_window_by_window() {
+        let mut text = vec![b'a'; 50_000];
+        text.extend_from_slice(b" https://x.blob.core.windows.net/c ");
+        text.extend(vec![b'b'; 50_000]);
+        let found = windowed(&text, "notes.conf", 4096, 512);
+        assert_eq!(found, sorted(scan_text(&RULES, "notes.conf", &text)));
+        assert_eq!(found.len(), 1, "{found:?}");
+    }
+
+    #[test]
+    fn the_reader_stops_at_max_bytes() {
+        let text = generated_text(3, 2000);
+        let (_, bytes) = scan_windows(&RULES, "main.tf", Vec::new(), &text[..], 10_000, 4096, 512)
+            .expect("read");
+        assert_eq!(bytes, 10_000);
+    }
 
     #[test]
     fn comment_lines_are_recognised() {
