@@ -31,12 +31,17 @@ Vendor mentions are planted at a known density: one foreign (non-EU/EEA) mention
 text and one EU/EEA-provider mention per ~200 KB, taken from the `examples.match` lists of the
 `kind = "file"` rules in rules/vendors/*.toml (read with tomllib at generation time, so the corpus
 follows the packs), each placed in a file whose name fits the rule's `paths` globs, at most once
-per rule and file. Four ELF templates embed vendor endpoint strings (one links a library named
-like the AWS C++ SDK), four embed none. Everything else is neutral: it is checked against every
-file rule's keywords and regex (translated to Python `re`) and dropped when any rule could fire,
-so plain words ("teams", "zoom", "oracle", "box"), near-misses from the rules' `no_match`
-examples, EU hostnames and other infrastructure text are not counted as mentions and should
-produce no findings.
+per rule and file (in large files, at most one per rule). Of the 8 ELF templates, 4 embed vendor
+endpoint strings, 1 links a library named like the AWS C++ SDK, 3 carry no vendor evidence.
+Everything else is neutral: each block is checked against the keywords and regex (translated to
+Python `re`) of every file rule that applies where the block is written, and dropped when one
+could fire. So plain words ("teams", "zoom", "oracle", "box"), near-misses from the rules'
+`no_match` examples, self-hosted EU registries and endpoints are not mentions and should produce
+no findings. Mentions of EU/EEA providers (OVHcloud, Hetzner, Scaleway, IONOS, S3-compatible
+endpoints at European providers ...) are planted and counted apart from the foreign ones.
+
+sovscan skips text files over 10 MiB by default (--max-file-size): from about 300M on, some
+data/ files are larger; the manifest lists them under "large_files".
 
 Outputs next to OUT_DIR, outside the scanned tree:
     OUT_DIR.manifest.json  seed, size requested, total bytes, files and bytes per kind, planted
@@ -44,8 +49,8 @@ Outputs next to OUT_DIR, outside the scanned tree:
     OUT_DIR.plants.tsv     one planted mention per line: path (archive members as sovscan names
                            them: `a.tar.gz!/dir/file`), rule id, vendor, jurisdiction
 
-Determinism: the same --seed, --size and rules/ state give a byte-identical tree, manifest and
-plant list, whatever --jobs is. Every unit of work (a repository, an app, a binary, an archive,
+Determinism: the same --seed, --size, rules/ state and toolchain (gcc, binutils) give a
+byte-identical tree, manifest and plant list, whatever --jobs is. Every unit of work (a repository, an app, a binary, an archive,
 a large file) draws from its own random generator seeded from (seed, kind, index); orders are
 fixed; tar and zip members have fixed mtimes (2026-01-01), owners and modes; gzip headers carry
 no name and mtime 0; no time, pid, hostname or temporary path goes into any output. (File mtimes
@@ -186,7 +191,7 @@ _SINGLE = {
     "ver": lambda r: f"{r.randint(0, 9)}.{r.randint(0, 30)}.{r.randint(0, 20)}",
     "hex8": lambda r: "%08x" % r.getrandbits(32), "hex40": lambda r: "%040x" % r.getrandbits(160),
     "hex64": lambda r: "%064x" % r.getrandbits(256),
-    "b64": lambda r: "".join(r.choices(B64, k=43)), "b64l": lambda r: "".join(r.choices(B64, k=86)),
+    "b64": lambda r: "".join(r.choices(B64, k=43)), "b64b": lambda r: "".join(r.choices(B64, k=43)), "b64l": lambda r: "".join(r.choices(B64, k=86)),
     "f1": lambda r: f"{r.uniform(0, 100):.3f}", "f2": lambda r: f"{r.uniform(40, 60):.5f}",
     "f3": lambda r: f"{r.uniform(-5, 25):.5f}",
     "mm": lambda r: "%02d" % r.randint(1, 12), "dd": lambda r: "%02d" % r.randint(1, 28),
@@ -261,12 +266,16 @@ def py_name(r):
 # Rules: loading, Rust-regex-to-Python translation, globs
 
 
+CLASS_AND_NOT = re.compile(r"\[((?:\\.|[^\]\[&])+)&&\[\^((?:\\.|[^\]])+)\]\]")
+
+
 def rust_to_py(p):
     """Translates a Rust `regex` pattern to Python `re`, or returns None.
 
     Handles what the packs use: flag groups in the middle of a pattern (`a|(?i)b`), which
     Python only accepts at the start, become scoped groups, re-opened after each `|` of their
-    level; `(?<name>` becomes `(?P<name>`; `\\z` becomes `\\Z`."""
+    level; a class intersection `[a-z&&[^xy]]` becomes `(?:(?![xy])[a-z])`; `(?<name>` becomes
+    `(?P<name>`; `\\z` becomes `\\Z`."""
     out = []
     wraps = [[]]  # per open group: the flag strings wrapped since its start
     i, n = 0, len(p)
@@ -287,6 +296,11 @@ def rust_to_py(p):
             i += 1
             continue
         if c == "[":
+            m = CLASS_AND_NOT.match(p, i)
+            if m:
+                out.append(f"(?:(?![{m.group(2)}])[{m.group(1)}])")
+                i = m.end()
+                continue
             in_class = True
             out.append(c)
             i += 1
@@ -562,6 +576,15 @@ class Applicability:
         self.anchored = any(not g.startswith("**/") or "**" in g[3:] for g in path_globs)
         self.tail = max([g.count("/") for g in path_globs] + [1])
         self._by_name, self._by_tail = {}, {}
+        # Path globs: a literal directory part (`/.github/workflows/`) must occur before the regex runs.
+        self.path_checks = []
+        for r in self.with_path_globs:
+            for g in r.paths:
+                if "/" in g:
+                    d = g[3:] if g.startswith("**/") else g
+                    d = d.rsplit("/", 1)[0]
+                    needle = None if any(c in d for c in "*?[]{}") else "/" + d.lower() + "/"
+                    self.path_checks.append((needle, glob_re(g), r))
         # Name globs: literal names and `*.ext` suffixes by dictionary, the rest by regex.
         self.order = {r.id: i for i, r in enumerate(self.scoped)}
         self.literal, self.suffix, self.other = {}, {}, []
@@ -597,8 +620,12 @@ class Applicability:
         if hit is None:
             hit = self._name_rules(name)
             self._by_name[name] = hit
-        extra = tuple(r for r in self.with_path_globs if r not in hit and any(g.match(key) for g in r.path_globs))
-        got = hit + extra if extra else hit
+        low = "/" + key.lower()
+        extra = []
+        for needle, g, r in self.path_checks:
+            if (needle is None or needle in low) and r not in hit and r not in extra and g.match(key):
+                extra.append(r)
+        got = hit + tuple(extra) if extra else hit
         if not self.anchored:
             self._by_tail[key] = got
         return got
@@ -747,7 +774,7 @@ PKGLOCK_BLOCKS = [
 REQ_LINES = ["{{pypkg}}=={{ver}}\n", "{{pypkg}}>={{ver}}\n", "{{pypkg}}~={{ver}}\n"]
 PYPROJECT_DEP = ['    "{{pypkg}}>={{ver}}",\n']
 GOMOD_LINES = ["\t{{gomod}} v{{ver}}\n", "\t{{gomod}} v{{ver}} // indirect\n"]
-GOSUM_LINES = ["{{gomod}} v{{ver}} h1:{{b64}}=\n{{gomod}} v{{ver}}/go.mod h1:{{b64}}=\n"]
+GOSUM_LINES = ["{{gomod}} v{{ver}} h1:{{b64}}=\n{{gomod}} v{{ver}}/go.mod h1:{{b64b}}=\n"]
 CARGO_DEP = ['{{crate}} = "{{ver}}"\n', '{{crate}} = { version = "{{ver}}", features = ["{{n1}}"] }\n']
 CARGOLOCK_BLOCKS = ['[[package]]\nname = "{{crate}}"\nversion = "{{ver}}"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\nchecksum = "{{hex64}}"\n\n']
 POM_BLOCKS = ["        <dependency>\n            <groupId>{{group}}</groupId>\n            <artifactId>{{n1}}-{{n2}}</artifactId>\n            <version>{{ver}}</version>\n        </dependency>\n"]
@@ -1046,7 +1073,8 @@ class Unit:
                 if any(g.match(name) for g in rule.name_globs):
                     c.extend(specs)
             if rule.path_globs:
-                c.extend(s for s in self.specs if s not in c and any(g.match(self.prefix + s.path) for g in rule.path_globs))
+                seen = {id(s) for s in c}
+                c.extend(s for s in self.specs if id(s) not in seen and any(g.match(self.prefix + s.path) for g in rule.path_globs))
             got = self._cache[rule.id] = (rule, [s for s in c if s.ftype != "license"])
         return got[1]
 
@@ -1702,8 +1730,12 @@ def task_large(C, idx, rel, size, kind):
 C = {}  # the run's context, set before the workers fork
 
 
+large_sizes = {}  # in the worker: path -> bytes of the large file it wrote
+
+
 def run_task(task):
     tid, kind, args = task
+    t0 = time.monotonic()
     if kind == "repos":
         res = task_repo(C, *args)
     elif kind == "node_modules":
@@ -1715,8 +1747,11 @@ def run_task(task):
     else:
         res = task_large(C, *args)
     nbytes, nfiles, plants = res[0], res[1], res[2]
+    if kind == "large":
+        large_sizes[args[1]] = nbytes
     members = res[3] if len(res) > 3 else 0
-    return tid, kind, nbytes, nfiles, [(p, rl.id) for p, rl in plants], members
+    return (tid, kind, nbytes, nfiles, [(p, rl.id) for p, rl in plants], members, time.monotonic() - t0,
+            dict(large_sizes) if kind == "large" else {})
 
 
 def plan_tasks(seed, size):
@@ -1807,6 +1842,7 @@ def main(argv=None):
         C.update(seed=a.seed, out=out, P=P, planter=Planter(rules), tmp=tmp, elf_templates=templates, app=app,
                  elf_strings=elf_strings, rules_by_id={rl.id: rl for rl in rules})
         tasks = plan_tasks(a.seed, a.size)
+        setup_secs = time.monotonic() - started
         results = {}
         if a.jobs > 1:
             ctx = multiprocessing.get_context("fork")
@@ -1824,8 +1860,11 @@ def main(argv=None):
     kinds = {k: {"bytes": 0, "files": 0} for k, _ in SHARES}
     members = 0
     plants = []
+    busy, large = {}, {}
     for tid in sorted(results):
-        _tid, kind, nbytes, nfiles, pl, mem = results[tid]
+        _tid, kind, nbytes, nfiles, pl, mem, secs, big = results[tid]
+        large.update(big)
+        busy[kind] = busy.get(kind, 0.0) + secs
         kinds[kind]["bytes"] += nbytes
         kinds[kind]["files"] += nfiles
         members += mem
@@ -1866,6 +1905,7 @@ def main(argv=None):
         "kinds": kinds,
         "layout": {"repos": "repos/", "node_modules": "webapps/", "elf": "bin/", "archives": "archives/", "large": "data/"},
         "density": {"foreign_text_bytes_per_mention": FOREIGN_DENSITY, "eu_text_bytes_per_mention": EU_DENSITY},
+        "large_files": {p: {"bytes": n, "over_sovscan_default_max_file_size": n > 10485760} for p, n in sorted(large.items())},
         "mention": "one planted rule example in one file (at most one per rule and file); for an ELF, one rule fired by its embedded strings or linked library",
         "planted_foreign": tally(lambda rl: not rl.eu),
         "planted_eu": tally(lambda rl: rl.eu),
@@ -1886,6 +1926,9 @@ def main(argv=None):
         for p, rid, kind in plants:
             rl = rule_info[rid]
             fh.write(f"{p}\t{rid}\t{rl.vendor}\t{vendors[rl.vendor]['jurisdiction']}\t{kind}\n")
+    if a.verbose:
+        print("worker seconds by kind: " + ", ".join(f"{k} {v:.1f}" for k, v in busy.items())
+              + f"; set-up {setup_secs:.1f}", file=sys.stderr)
     shares = " ".join(f"{k} {v['share'] * 100:.0f}%" for k, v in kinds.items())
     print(f"corpus-gen: {out}: {human(total)} ({total} bytes), {files} files ({shares}), "
           f"{manifest['planted_foreign']['total']} foreign + {manifest['planted_eu']['total']} EU mentions planted, "
