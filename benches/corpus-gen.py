@@ -1588,7 +1588,7 @@ def task_archive(C, idx, rel, target, kind):
     full = os.path.join(C["out"], rel)
     os.makedirs(os.path.dirname(full), exist_ok=True)
     elf_max = max(100_000, min(20 << 20, int(target * 0.4)))
-    members = 0
+    nested_members = 0
     with open(full, "wb") as fh:
         fmt = {"tar.gz": "tar.gz", "tgz": "tar.gz", "nested": "tar.gz", "zip": "zip", "jar": "zip", "tar": "tar"}[kind]
         arc = ArchiveOut(fh, fmt)
@@ -1608,9 +1608,10 @@ def task_archive(C, idx, rel, target, kind):
             zname = f"plugins/{r.choice(NOUNS)}-plugin.zip"
             plants.extend(fill_archive(C, r, inner, f"{rel}!/{zname}!/", max(150_000, target // 3), "zip", f"a{idx}z", elf_max // 2))
             inner.close()
+            nested_members = inner.members
             arc.add(zname, buf.getvalue())
         plants.extend(fill_archive(C, r, arc, rel + "!/", target, kind, f"a{idx}", elf_max))
-        members = arc.members
+        members = arc.members + nested_members
         arc.close()
     return os.path.getsize(full), 1, plants, members
 
