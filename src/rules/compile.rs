@@ -137,6 +137,41 @@ impl FileMatcher {
         any
     }
 
+    /// The rules of `mask` one of whose keywords occurs in `text`, in rule order, each with
+    /// where its keywords occur: a regex then only needs to run near those places.
+    pub fn keyword_hits(&self, text: &[u8], mask: &[bool]) -> Vec<(usize, KeywordHits)> {
+        let mut hits: Vec<Option<Vec<usize>>> = vec![None; self.rule_count];
+        for m in self.keywords.find_overlapping_iter(text) {
+            for &r in &self.keyword_owner[m.pattern().as_usize()] {
+                if !mask[r] {
+                    continue;
+                }
+                let at = hits[r].get_or_insert_with(Vec::new);
+                // Past this many, the hits cover the text: the regex runs over all of it.
+                if at.len() <= MAX_HIT_OFFSETS {
+                    at.push(m.start());
+                }
+            }
+        }
+        hits.into_iter()
+            .enumerate()
+            .filter_map(|(rule, at)| {
+                let mut at = at?;
+                Some((
+                    rule,
+                    if at.len() > MAX_HIT_OFFSETS {
+                        KeywordHits::Everywhere
+                    } else {
+                        // Overlapping matches come in order of their ends.
+                        at.sort_unstable();
+                        at.dedup();
+                        KeywordHits::At(at)
+                    },
+                ))
+            })
+            .collect()
+    }
+
     /// Narrows `mask` to the rules one of whose keywords occurs in `text`; returns them in order.
     pub fn candidates(&self, text: &[u8], mask: &[bool]) -> Vec<usize> {
         let mut hit = vec![false; self.rule_count];
@@ -158,6 +193,18 @@ impl FileMatcher {
             .collect()
     }
 }
+
+/// Where a rule's keywords occur in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeywordHits {
+    /// Start offsets, ascending.
+    At(Vec<usize>),
+    /// So often that the whole text is worth searching.
+    Everywhere,
+}
+
+/// Keyword offsets kept per rule and text before the whole text is searched instead.
+const MAX_HIT_OFFSETS: usize = 4096;
 
 fn add_owner(map: &mut BTreeMap<String, Vec<usize>>, key: String, rule: usize) {
     let owners = map.entry(key).or_default();

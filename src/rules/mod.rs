@@ -19,7 +19,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 pub use builtin::sources as builtin_sources;
-pub use compile::{BinaryMatcher, DnsMatcher, FileMatcher};
+pub use compile::{BinaryMatcher, DnsMatcher, FileMatcher, KeywordHits};
 pub use ip::IpRanges;
 pub use lazy::LazyRegex;
 pub(crate) use validate::is_date;

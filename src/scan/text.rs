@@ -5,10 +5,11 @@
 
 use std::collections::HashMap;
 use std::io::{self, Read};
+use std::ops::Range;
 
 use crate::finding::{Finding, Location};
 use crate::redact::redact;
-use crate::rules::{RuleSet, Strength};
+use crate::rules::{KeywordHits, RuleSet, Strength};
 
 /// Longest evidence snippet kept, in bytes, before redaction.
 const MAX_EVIDENCE: usize = 200;
@@ -159,6 +160,66 @@ impl Position {
     }
 }
 
+/// Bytes either side of a keyword hit in which its rule's regex runs. A rule's match contains
+/// one of its keywords, and spans a line or a few: it is found whole within this distance.
+const NEAR: usize = 8 << 10;
+/// How much further a search region may reach to start and end on a line boundary.
+const SNAP: usize = 1 << 10;
+
+/// The parts of `text` worth searching for a rule whose keywords occur at `hits`: around each
+/// hit, widened to whole lines (and the newline before, which some patterns match as a
+/// delimiter), merged where they meet. Running the regex only there, not over the whole text,
+/// keeps large files with a few keyword hits cheap.
+pub(crate) fn search_regions(text: &[u8], hits: &KeywordHits) -> Vec<Range<usize>> {
+    let KeywordHits::At(at) = hits else {
+        return std::iter::once(0..text.len()).collect();
+    };
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for &p in at {
+        let lo = p.saturating_sub(NEAR);
+        let start = if lo == 0 {
+            0
+        } else {
+            let floor = lo.saturating_sub(SNAP);
+            memchr::memrchr(b'\n', &text[floor..lo]).map_or(lo, |i| floor + i)
+        };
+        let hi = (p + NEAR).min(text.len());
+        let reach = (hi + SNAP).min(text.len());
+        let end = memchr::memchr(b'\n', &text[hi..reach]).map_or(hi, |i| hi + i + 1);
+        match out.last_mut() {
+            Some(last) if start <= last.end => last.end = last.end.max(end),
+            _ => out.push(start..end),
+        }
+    }
+    out
+}
+
+/// Every match of `regex` inside `regions` (ascending, disjoint), leftmost first as `find_iter`
+/// gives them; what lies before a region still counts as context for `\b` and `^`.
+pub(crate) fn find_in_regions<'t>(
+    regex: &regex::bytes::Regex,
+    text: &'t [u8],
+    regions: &[Range<usize>],
+) -> Vec<regex::bytes::Match<'t>> {
+    let mut out = Vec::new();
+    for r in regions {
+        let haystack = &text[..r.end];
+        let mut pos = r.start;
+        while pos <= r.end {
+            let Some(m) = regex.find_at(haystack, pos) else {
+                break;
+            };
+            pos = if m.end() > m.start() {
+                m.end()
+            } else {
+                m.end() + 1
+            };
+            out.push(m);
+        }
+    }
+    out
+}
+
 /// The state of matching one file, window after window.
 struct TextScan<'r> {
     rules: &'r RuleSet,
@@ -198,13 +259,7 @@ impl<'r> TextScan<'r> {
     /// Matches one window, which starts at `at` in the file; only matches starting in `report`
     /// are reported. With `streamed`, the `unless` patterns of every applicable rule are looked
     /// for, since a later window may need them.
-    fn window(
-        &mut self,
-        text: &[u8],
-        at: &Position,
-        report: std::ops::Range<usize>,
-        streamed: bool,
-    ) {
+    fn window(&mut self, text: &[u8], at: &Position, report: Range<usize>, streamed: bool) {
         let rules = self.rules;
         if streamed {
             for (idx, _) in self.mask.iter().enumerate().filter(|(_, m)| **m) {
@@ -216,13 +271,13 @@ impl<'r> TextScan<'r> {
                 }
             }
         }
-        let candidates = rules.file_matcher().candidates(text, &self.mask);
+        let candidates = rules.file_matcher().keyword_hits(text, &self.mask);
         if candidates.is_empty() {
             return;
         }
         let inline_ignores = memchr::memmem::find(text, b"sovscan:ignore").is_some();
         let lines = LineIndex::new(text);
-        for idx in candidates {
+        for (idx, hits) in candidates {
             let rule = &rules.rules[idx];
             let Some(regex) = rule.regex() else { continue };
             if self.unless_seen.contains(&idx) {
@@ -232,7 +287,7 @@ impl<'r> TextScan<'r> {
                 self.unless_seen.push(idx);
                 continue;
             }
-            for m in regex.find_iter(text) {
+            for m in find_in_regions(regex, text, &search_regions(text, &hits)) {
                 if m.start() < report.start {
                     continue;
                 }
@@ -555,6 +610,51 @@ mod tests {
                 assert_eq!(w, whole, "seed {seed}, window {window}, overlap {overlap}");
             }
         }
+    }
+
+    #[test]
+    fn searching_near_keywords_finds_what_searching_everything_finds() {
+        let matcher = RULES.file_matcher();
+        for (seed, path) in [(1, "infra/main.tf"), (2, "app/settings.py"), (3, "ci.yml")] {
+            // Vendor lines at both ends, 200 KB of plain code between them.
+            let mut text = generated_text(seed, 400);
+            text.extend(
+                "value = compute(item) # region storage\n"
+                    .repeat(5000)
+                    .into_bytes(),
+            );
+            text.extend(generated_text(seed + 100, 400));
+            let mut mask = Vec::new();
+            matcher.applicable(path, &mut mask);
+            let hits = matcher.keyword_hits(&text, &mask);
+            assert!(hits.len() >= 3, "{path}: {}", hits.len());
+            for (idx, at) in hits {
+                let re = RULES.rules[idx].regex().expect("file rules have a regex");
+                let regions = search_regions(&text, &at);
+                let near: Vec<_> = find_in_regions(re, &text, &regions)
+                    .iter()
+                    .map(|m| m.range())
+                    .collect();
+                let all: Vec<_> = re.find_iter(&text).map(|m| m.range()).collect();
+                assert_eq!(near, all, "{}", RULES.rules[idx].id);
+                // The regions are a small part of this text: that is the point.
+                let covered: usize = regions.iter().map(|r| r.len()).sum();
+                assert!(covered < text.len(), "{}", RULES.rules[idx].id);
+            }
+        }
+    }
+
+    #[test]
+    fn a_hostname_at_a_line_start_deep_in_a_file_is_found_on_its_line() {
+        let mut text = "filler line\n".repeat(2000).into_bytes();
+        text.extend_from_slice(b"bucket.s3.amazonaws.com is the store\n");
+        text.extend("filler line\n".repeat(2000).into_bytes());
+        let whole = scan_text(&RULES, "notes.conf", &text);
+        assert!(
+            whole.iter().any(|f| f.rule == "aws-endpoint-hostname"
+                && matches!(f.location, Location::File { line: 2001, .. })),
+            "{whole:?}"
+        );
     }
 
     #[test]

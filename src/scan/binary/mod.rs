@@ -354,10 +354,11 @@ fn host_hits<'a>(rules: &RuleSet, ex: &'a Extracted, hits: &mut BTreeMap<usize, 
     let matcher = rules.file_matcher();
     let mut mask = Vec::new();
     matcher.everywhere(&mut mask);
-    for idx in matcher.candidates(&text, &mask) {
+    for (idx, keywords) in matcher.keyword_hits(&text, &mask) {
         let rule = &rules.rules[idx];
         let Some(regex) = rule.regex() else { continue };
-        for m in regex.find_iter(&text) {
+        let regions = crate::scan::text::search_regions(&text, &keywords);
+        for m in crate::scan::text::find_in_regions(regex, &text, &regions) {
             // Some rules match a delimiter before the host (here the '\n' that ends the previous
             // string): place the match by its first letter or digit.
             let first = m.as_bytes().iter().position(u8::is_ascii_alphanumeric);
