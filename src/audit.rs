@@ -107,14 +107,8 @@ pub fn audit(orgs: &[OrgConfig], inputs: Inputs, rules: &RuleSet) -> Result<Repo
             .into_iter()
             .flatten(),
         );
-        // Suppressed findings stay in the report but do not count.
-        let counted: Vec<_> = scan
-            .findings
-            .iter()
-            .filter(|f| f.suppressed.is_none())
-            .cloned()
-            .collect();
-        let assessment = assess(&counted, rules, &org.policy, &scope);
+        // Suppressed findings stay in the report; the scorer does not count them.
+        let assessment = assess(&scan.findings, rules, &org.policy, &scope);
         let mut report = OrganisationReport::new(org.name.clone(), assessment, scan.findings);
         report.domains = summaries;
         reports.push(report);

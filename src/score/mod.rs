@@ -227,8 +227,11 @@ pub struct Assessment {
     pub vendors: Vec<VendorSummary>,
 }
 
-/// Scores one organisation's findings. The result does not depend on the findings' order.
+/// Scores one organisation's findings; suppressed findings do not count. The result does not
+/// depend on the findings' order.
 pub fn assess(findings: &[Finding], rules: &RuleSet, policy: &Policy, scope: &Scope) -> Assessment {
+    let findings: Vec<&Finding> = findings.iter().filter(|f| f.suppressed.is_none()).collect();
+    let findings = findings.as_slice();
     let dependencies = join(findings, rules, policy);
     let assessed = assessed(rules, scope, &dependencies);
     let in_scope: BTreeSet<&str> = assessed.categories.iter().map(String::as_str).collect();
@@ -389,7 +392,7 @@ fn score_category(
 }
 
 /// Findings -> one dependency per (vendor, service, category).
-fn join(findings: &[Finding], rules: &RuleSet, policy: &Policy) -> Vec<Dependency> {
+fn join(findings: &[&Finding], rules: &RuleSet, policy: &Policy) -> Vec<Dependency> {
     let mut map: BTreeMap<(&str, &str, &str), Dependency> = BTreeMap::new();
     for f in findings {
         let key = (f.vendor.as_str(), f.service.as_str(), f.category.as_str());
@@ -527,7 +530,11 @@ fn objectives(
     out
 }
 
-fn summarise_vendors(findings: &[Finding], rules: &RuleSet, policy: &Policy) -> Vec<VendorSummary> {
+fn summarise_vendors(
+    findings: &[&Finding],
+    rules: &RuleSet,
+    policy: &Policy,
+) -> Vec<VendorSummary> {
     let mut map: BTreeMap<&str, VendorSummary> = BTreeMap::new();
     let mut services: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     let mut cats: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();

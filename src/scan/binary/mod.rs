@@ -357,6 +357,8 @@ fn host_hits<'a>(rules: &RuleSet, ex: &'a Extracted, hits: &mut BTreeMap<usize, 
     for (idx, keywords) in matcher.keyword_hits(&text, &mask) {
         let rule = &rules.rules[idx];
         let Some(regex) = rule.regex() else { continue };
+        // A private cache, dropped after this binary (see `scan::text`).
+        let regex = &regex.get().clone();
         let regions = crate::scan::text::search_regions(&text, &keywords);
         for m in crate::scan::text::find_in_regions(regex, &text, &regions) {
             // Some rules match a delimiter before the host (here the '\n' that ends the previous
