@@ -238,15 +238,13 @@ labels = {
     "rg-regex": "rg --multiline -f patterns.rg (same regexes)",
     "rg-keywords": "rg -F -i -f keywords.txt (literals only)",
 }
-med = {}
+med = {label: statistics.median(float(r[3]) for r in runs_of(label, largest))
+       for label in labels if runs_of(label, largest)}
 print(f"| {'command':<46} | median s | min s |  MB/s | peak RSS MB | vs rg same patterns |")
 print(f"|{'-' * 48}|---------:|------:|------:|------------:|--------------------:|")
-for label in ["sovscan", "rg-regex", "rg-keywords"]:
+for label in [l for l in labels if l in med]:
     rs = runs_of(label, largest)
-    if not rs:
-        continue
     walls = [float(r[3]) for r in rs]
-    med[label] = statistics.median(walls)
     rss = statistics.median(int(r[4]) for r in rs) / 1024
     mbs = big_bytes / 1e6 / med[label]
     ratio = f"{med[label] / med['rg-regex']:.3f}x" if "rg-regex" in med else "-"
