@@ -8,16 +8,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use hickory_proto::op::ResponseCode;
-use hickory_proto::rr::{Name, RecordType};
-use hickory_resolver::Resolver;
-use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig, ResolverOpts};
-use hickory_resolver::net::runtime::TokioRuntimeProvider;
-use hickory_resolver::net::{DnsError, NetError};
 use serde::{Deserialize, Serialize};
 use tokio::sync::OnceCell;
 
 use super::answer::{Answer, Rr, Status, fqdn, rr};
+use super::live::Live;
 
 /// Version of the snapshot file format.
 pub const SNAPSHOT_VERSION: u32 = 1;
@@ -156,7 +151,7 @@ fn is_within(name: &str, zone: &str) -> bool {
 type QueryKey = (String, String);
 
 enum Source {
-    Live(Box<Resolver<TokioRuntimeProvider>>),
+    Live(Live),
     Replay(HashMap<(String, String), Answer>),
     Zones(Zones),
 }
@@ -182,32 +177,7 @@ impl std::fmt::Debug for Backend {
 impl Backend {
     /// A live resolver: the given servers over UDP with TCP fallback, or the system's.
     pub fn live(opts: &LiveOptions) -> Result<Self, String> {
-        let provider = TokioRuntimeProvider::default();
-        let mut builder = if opts.servers.is_empty() {
-            Resolver::builder_tokio().map_err(|e| format!("system resolver configuration: {e}"))?
-        } else {
-            let servers = opts
-                .servers
-                .iter()
-                .map(|addr| {
-                    let mut udp = ConnectionConfig::udp();
-                    udp.port = addr.port();
-                    let mut tcp = ConnectionConfig::tcp();
-                    tcp.port = addr.port();
-                    NameServerConfig::new(addr.ip(), true, vec![udp, tcp])
-                })
-                .collect();
-            Resolver::builder_with_config(ResolverConfig::from_name_servers(servers), provider)
-        };
-        let o: &mut ResolverOpts = builder.options_mut();
-        o.timeout = opts.timeout;
-        o.attempts = opts.attempts;
-        o.recursion_desired = opts.recursion;
-        o.preserve_intermediates = true;
-        o.cache_size = 0; // sovscan's own cache holds every answer once
-        o.ndots = 0;
-        let resolver = builder.build().map_err(|e| format!("resolver: {e}"))?;
-        Ok(Self::with(Source::Live(Box::new(resolver))))
+        Live::new(opts).map(|live| Self::with(Source::Live(live)))
     }
 
     /// Replays a snapshot; queries it lacks fail without touching the network.
@@ -282,7 +252,7 @@ impl Backend {
                         "not in the DNS snapshot (recorded without this query)",
                     )
                 }),
-            Source::Live(resolver) => live_lookup(resolver, name, rtype).await,
+            Source::Live(live) => live.lookup(name, rtype).await,
         }
     }
 
@@ -304,49 +274,5 @@ impl Backend {
             version: SNAPSHOT_VERSION,
             answers,
         }
-    }
-}
-
-async fn live_lookup(resolver: &Resolver<TokioRuntimeProvider>, name: &str, rtype: &str) -> Answer {
-    let Ok(qname) = Name::from_ascii(name) else {
-        return Answer::failed(Status::Error, format!("`{name}` is not a valid DNS name"));
-    };
-    let Ok(qtype) = rtype.parse::<RecordType>() else {
-        return Answer::failed(Status::Error, format!("unknown record type {rtype}"));
-    };
-    match resolver.lookup(qname, qtype).await {
-        Ok(lookup) => {
-            let mut records: Vec<Rr> = lookup.answers().iter().filter_map(rr).collect();
-            // CNAMEs of the chain first, in order; then the requested records, sorted.
-            let (mut chain, mut rest): (Vec<Rr>, Vec<Rr>) = records
-                .drain(..)
-                .partition(|r| r.rtype == "CNAME" && rtype != "CNAME");
-            rest.sort();
-            rest.dedup();
-            chain.dedup();
-            chain.extend(rest);
-            Answer::records(chain)
-        }
-        Err(e) => net_error(&e),
-    }
-}
-
-fn net_error(e: &NetError) -> Answer {
-    match e {
-        NetError::Dns(DnsError::NoRecordsFound(nr))
-            if nr.response_code == ResponseCode::NXDomain =>
-        {
-            Answer::failed(Status::NxDomain, "no such name")
-        }
-        NetError::Dns(DnsError::NoRecordsFound(_)) => Answer::records(Vec::new()),
-        NetError::Dns(DnsError::ResponseCode(ResponseCode::ServFail)) => {
-            Answer::failed(Status::ServFail, "the server answered SERVFAIL")
-        }
-        NetError::Dns(DnsError::ResponseCode(ResponseCode::Refused)) => Answer::failed(
-            Status::Refused,
-            "the server refused the query (lame delegation?)",
-        ),
-        NetError::Timeout => Answer::failed(Status::Timeout, "no answer before the timeout"),
-        other => Answer::failed(Status::Error, other.to_string()),
     }
 }

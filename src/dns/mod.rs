@@ -11,6 +11,8 @@ pub mod answer;
 pub mod backend;
 pub mod classify;
 pub mod collect;
+pub mod live;
+pub mod udp;
 
 use std::path::PathBuf;
 
