@@ -1,14 +1,18 @@
 //! Domain scanning end to end against a real authoritative DNS server on 127.0.0.1 (hickory-server
-//! in-process, UDP and TCP), serving the zones of fixtures/dns; plus servers that never answer
-//! or answer SERVFAIL, snapshots replayed byte for byte, and zone files read directly.
+//! in-process, UDP and TCP), serving the zones of fixtures/dns; plus servers that never answer,
+//! answer SERVFAIL or send decoys, snapshots replayed byte for byte, and zone files read
+//! directly.
 
 mod common;
 
 use std::collections::BTreeSet;
+use std::time::Duration;
 
-use common::dns_server::{ServFail, Silent, TestDns};
+use common::dns_server::{Decoy, ServFail, Silent, TestDns};
 use common::{fixture, sovscan};
 use serde_json::Value;
+use sovscan::dns::answer::{Answer, Status};
+use sovscan::dns::{Backend, LiveOptions};
 
 fn server() -> TestDns {
     TestDns::start(&fixture("dns"))
@@ -427,4 +431,56 @@ fn audit_scans_the_domains_of_each_organisation_and_a_domains_csv_names_organisa
         .filter_map(|o| o["name"].as_str())
         .collect();
     assert_eq!(names, ["Gateway City", "Google Town"]);
+}
+
+/// A live backend asking only `addr`, without recursion, keeping no answers.
+fn live(addr: std::net::SocketAddr, timeout: Duration) -> Backend {
+    Backend::live(&LiveOptions {
+        servers: vec![addr],
+        timeout,
+        attempts: 2,
+        recursion: false,
+    })
+    .expect("live backend")
+    .keep_all(false)
+}
+
+fn txt(answer: &Answer) -> Vec<&str> {
+    answer.values("TXT").collect()
+}
+
+#[tokio::test]
+async fn concurrent_queries_on_shared_sockets_get_their_own_answers_despite_decoys() {
+    let decoy = Decoy::start();
+    let dns = live(decoy.addr(), Duration::from_secs(2));
+    let names: Vec<String> = (0..600).map(|i| format!("q{i}.Decoy.test.")).collect();
+    let answers =
+        futures_util::future::join_all(names.iter().map(|n| dns.query_own(n, "TXT"))).await;
+    for (name, answer) in names.iter().zip(&answers) {
+        assert_eq!(answer.status, Status::NoError, "{name}: {answer:?}");
+        let expected = format!("answer for {}", name.to_lowercase());
+        assert_eq!(txt(answer), [expected.as_str()], "{name}");
+    }
+    assert_eq!(dns.queries(), 600);
+    assert_eq!(decoy.tcp_queries(), 0);
+}
+
+#[tokio::test]
+async fn a_truncated_udp_answer_is_asked_again_over_tcp_and_a_lost_one_again_over_udp() {
+    let decoy = Decoy::start();
+    let dns = live(decoy.addr(), Duration::from_millis(300));
+    let (big, lost) = tokio::join!(
+        dns.query_own("big.decoy.test", "TXT"),
+        dns.query_own("drop-once.decoy.test", "TXT"),
+    );
+    assert_eq!(big.status, Status::NoError, "{big:?}");
+    let text = txt(&big).concat();
+    assert_eq!(text.len(), 12 * 200, "the TCP answer was not used: {big:?}");
+    assert!(text.starts_with("00x") && text.contains("11x"), "{text}");
+    assert_eq!(decoy.tcp_queries(), 1);
+    assert_eq!(
+        txt(&lost),
+        ["answer for drop-once.decoy.test."],
+        "no second try after the timeout: {lost:?}"
+    );
 }

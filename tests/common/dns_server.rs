@@ -1,21 +1,25 @@
 //! DNS servers on 127.0.0.1 for the DNS scanner's tests: an authoritative server for the zone
-//! files in `fixtures/dns/`, an endpoint that never answers and one that answers SERVFAIL.
+//! files in `fixtures/dns/`, an endpoint that never answers, one that answers SERVFAIL, and
+//! one that sends decoys before each answer, truncates and drops on request.
 //!
 //! Each runs on its own thread with its own current-thread tokio runtime, so tests need no
 //! runtime of their own to host it, and binds UDP and TCP on one ephemeral port of 127.0.0.1.
 
+use std::collections::HashSet;
 use std::ffi::OsStr;
 use std::fs;
 use std::future::Future;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use hickory_proto::op::{Edns, Message, ResponseCode};
-use hickory_proto::rr::{LowerName, Name};
+use hickory_proto::op::{Edns, Message, OpCode, ResponseCode};
+use hickory_proto::rr::rdata::TXT;
+use hickory_proto::rr::{LowerName, Name, RData, Record};
 use hickory_proto::serialize::txt::Parser;
 use hickory_server::Server;
 use hickory_server::net::runtime::TokioRuntimeProvider;
@@ -122,7 +126,8 @@ impl ServFail {
                     }
                     accepted = tcp.accept() => {
                         if let Ok((stream, _)) = accepted {
-                            connections.spawn(serve_servfail_tcp(stream));
+                            let answered = Arc::new(AtomicUsize::new(0));
+                            connections.spawn(serve_tcp(stream, answered, servfail_answer));
                         }
                         while connections.try_join_next().is_some() {}
                     }
@@ -137,6 +142,132 @@ impl ServFail {
     pub fn addr(&self) -> SocketAddr {
         self.background.addr
     }
+}
+
+/// A UDP+TCP endpoint on 127.0.0.1 that answers every query with one TXT record,
+/// `answer for NAME` (NAME as asked, lower case). Over UDP each answer comes after two decoys:
+/// the same answer under another message id (which may be that of another query waiting), and
+/// one with the right id that asks and answers another name. Names
+/// starting with `big.` get a truncated (TC) UDP answer and 12 strings of 200 bytes over TCP;
+/// names starting with `drop-once.` have their first UDP query ignored.
+#[derive(Debug)]
+pub struct Decoy {
+    background: Background,
+    tcp_queries: Arc<AtomicUsize>,
+}
+
+impl Decoy {
+    /// Starts the endpoint; it is listening when this returns.
+    pub fn start() -> Decoy {
+        let tcp_queries = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&tcp_queries);
+        let background = Background::spawn("decoy-dns", |udp, tcp, mut stop| async move {
+            let mut connections = JoinSet::new();
+            let mut dropped: HashSet<String> = HashSet::new();
+            let mut buf = vec![0_u8; 65_535];
+            loop {
+                tokio::select! {
+                    _ = &mut stop => break,
+                    received = udp.recv_from(&mut buf) => {
+                        let Ok((len, peer)) = received else { continue };
+                        for datagram in decoy_udp_answers(&buf[..len], &mut dropped) {
+                            let _ = udp.send_to(&datagram, peer).await;
+                        }
+                    }
+                    accepted = tcp.accept() => {
+                        if let Ok((stream, _)) = accepted {
+                            connections.spawn(serve_tcp(stream, Arc::clone(&counter), decoy_answer));
+                        }
+                        while connections.try_join_next().is_some() {}
+                    }
+                }
+            }
+        });
+        Decoy {
+            background,
+            tcp_queries,
+        }
+    }
+
+    /// The endpoint's address (127.0.0.1:port).
+    pub fn addr(&self) -> SocketAddr {
+        self.background.addr
+    }
+
+    /// Queries answered over TCP so far.
+    pub fn tcp_queries(&self) -> usize {
+        self.tcp_queries.load(Ordering::SeqCst)
+    }
+}
+
+/// What the decoy sends over UDP for `query`, in order.
+fn decoy_udp_answers(query: &[u8], dropped: &mut HashSet<String>) -> Vec<Vec<u8>> {
+    let Ok(parsed) = Message::from_vec(query) else {
+        return Vec::new();
+    };
+    let Some(name) = parsed
+        .queries
+        .first()
+        .map(|q| q.name().to_ascii().to_lowercase())
+    else {
+        return Vec::new();
+    };
+    if name.starts_with("drop-once.") && dropped.insert(name.clone()) {
+        return Vec::new();
+    }
+    let Some(mut answer) = decoy_message(query) else {
+        return Vec::new();
+    };
+    if name.starts_with("big.") {
+        answer.answers.clear();
+        answer.metadata.truncation = true;
+    }
+    let mut other_id = answer.clone();
+    other_id.metadata.id = answer.metadata.id.wrapping_add(1);
+    let mut other_name = parsed;
+    if let Some(q) = other_name.queries.first_mut() {
+        q.set_name(Name::from_ascii("someone-else.test.").expect("name"));
+    }
+    let other_name = other_name
+        .to_vec()
+        .ok()
+        .and_then(|q| decoy_message(&q))
+        .unwrap_or_else(|| answer.clone());
+    [other_id, other_name, answer]
+        .iter()
+        .filter_map(|m| m.to_vec().ok())
+        .collect()
+}
+
+/// The decoy's whole answer to `query`, encoded (what TCP gets).
+fn decoy_answer(query: &[u8]) -> Option<Vec<u8>> {
+    decoy_message(query)?.to_vec().ok()
+}
+
+fn decoy_message(query: &[u8]) -> Option<Message> {
+    let query = Message::from_vec(query).ok()?;
+    let question = query.queries.first()?.clone();
+    let name = question.name().to_ascii().to_lowercase();
+    let strings = if name.starts_with("big.") {
+        (0..12)
+            .map(|i| format!("{i:02}{}", "x".repeat(198)))
+            .collect()
+    } else {
+        vec![format!("answer for {name}")]
+    };
+    let mut answer = Message::response(query.metadata.id, OpCode::Query);
+    answer.metadata.authoritative = true;
+    answer.metadata.recursion_desired = query.metadata.recursion_desired;
+    answer.add_query(question.clone());
+    answer.add_answer(Record::from_rdata(
+        question.name().clone(),
+        60,
+        RData::TXT(TXT::new(strings)),
+    ));
+    if query.edns.is_some() {
+        answer.set_edns(Edns::new());
+    }
+    Some(answer)
 }
 
 /// The SERVFAIL answer to the DNS message `query`, encoded; `None` if `query` does not parse.
@@ -156,9 +287,13 @@ fn servfail_answer(query: &[u8]) -> Option<Vec<u8>> {
     answer.to_vec().ok()
 }
 
-/// Answers the length-prefixed queries of one TCP connection (RFC 1035 section 4.2.2) until
-/// the client closes it.
-async fn serve_servfail_tcp(stream: TcpStream) {
+/// Answers the length-prefixed queries of one TCP connection (RFC 1035 section 4.2.2) with
+/// `answer` until the client closes it, counting them in `answered`.
+async fn serve_tcp(
+    stream: TcpStream,
+    answered: Arc<AtomicUsize>,
+    answer: fn(&[u8]) -> Option<Vec<u8>>,
+) {
     let mut prefix = [0_u8; 2];
     loop {
         if read_exact(&stream, &mut prefix).await.is_err() {
@@ -168,9 +303,10 @@ async fn serve_servfail_tcp(stream: TcpStream) {
         if read_exact(&stream, &mut query).await.is_err() {
             return;
         }
-        let Some(answer) = servfail_answer(&query) else {
+        let Some(answer) = answer(&query) else {
             return;
         };
+        answered.fetch_add(1, Ordering::SeqCst);
         let Ok(len) = u16::try_from(answer.len()) else {
             return;
         };
