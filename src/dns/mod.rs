@@ -9,6 +9,7 @@
 
 pub mod answer;
 pub mod backend;
+mod batch;
 pub mod classify;
 pub mod collect;
 pub mod live;

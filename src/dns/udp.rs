@@ -1,8 +1,9 @@
 //! A small DNS client: queries over UDP with a TCP retry for truncated answers (RFC 1035
 //! §4.2, RFC 7766). hickory-resolver opened a socket per query; this client keeps a few
-//! long-lived UDP sockets per server, each connected to it and read by one task that hands
-//! every answer to the query waiting for its id and question (RFC 5452 §9.1). Messages are
-//! decoded with hickory-proto.
+//! long-lived UDP sockets per server, each connected to it, read by one task that hands every
+//! answer to the query waiting for its id and question (RFC 5452 §9.1), and written by one
+//! task that sends whatever queries queued up meanwhile in one system call ([`batch`]).
+//! Messages are decoded with hickory-proto.
 
 use std::collections::HashMap;
 use std::io;
@@ -15,8 +16,10 @@ use hickory_proto::op::{Message, ResponseCode};
 use hickory_proto::rr::{Name, RecordType};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpStream, UdpSocket};
-use tokio::sync::{Semaphore, oneshot};
+use tokio::sync::{Notify, Semaphore, oneshot};
 use tokio::task::JoinHandle;
+
+use super::batch;
 
 /// UDP sockets per server: more than one spreads the answers over several receive buffers.
 const SOCKETS_PER_SERVER: usize = 4;
@@ -27,6 +30,9 @@ const MAX_OUTSTANDING: usize = 128;
 /// The UDP payload size advertised with EDNS (RFC 6891), the DNS Flag Day 2020 value that
 /// hickory-resolver also sends.
 const EDNS_PAYLOAD: u16 = 1232;
+/// Bytes received per datagram: more than [`EDNS_PAYLOAD`], for servers that ignore it (a
+/// longer datagram is cut, fails to decode and counts as a failed try).
+const RECV_BUFFER: usize = 4096;
 /// Bytes of the DNS header (RFC 1035 §4.1.1).
 const HEADER: usize = 12;
 
@@ -81,10 +87,13 @@ struct Waiter {
     answer: oneshot::Sender<Vec<u8>>,
 }
 
-/// One connected UDP socket and the queries waiting on it.
+/// One connected UDP socket, the queries waiting on it and the datagrams to send on it.
 struct Channel {
     socket: UdpSocket,
     waiting: Mutex<Waiting>,
+    /// Queries not sent yet: the send task sends all that queued up in one call.
+    outbox: Mutex<Vec<Vec<u8>>>,
+    queued: Notify,
 }
 
 /// A server and its sockets.
@@ -106,7 +115,8 @@ pub struct Client {
     edns: bool,
     /// State of the message-id generator.
     ids: AtomicU64,
-    receivers: Vec<JoinHandle<()>>,
+    /// Each socket's receive and send tasks.
+    tasks: Vec<JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -122,7 +132,7 @@ impl std::fmt::Debug for Client {
 
 impl Drop for Client {
     fn drop(&mut self) {
-        for task in &self.receivers {
+        for task in &self.tasks {
             task.abort();
         }
     }
@@ -132,7 +142,7 @@ impl Client {
     /// Opens the sockets and starts their receive tasks on the current tokio runtime.
     pub async fn connect(opts: &ClientOptions) -> io::Result<Self> {
         let mut servers = Vec::with_capacity(opts.servers.len());
-        let mut receivers = Vec::new();
+        let mut tasks = Vec::new();
         for &addr in &opts.servers {
             let mut channels = Vec::with_capacity(SOCKETS_PER_SERVER);
             for _ in 0..SOCKETS_PER_SERVER {
@@ -146,8 +156,11 @@ impl Client {
                 let channel = Arc::new(Channel {
                     socket,
                     waiting: Mutex::new(HashMap::new()),
+                    outbox: Mutex::new(Vec::new()),
+                    queued: Notify::new(),
                 });
-                receivers.push(tokio::spawn(receive(Arc::clone(&channel))));
+                tasks.push(tokio::spawn(receive(Arc::clone(&channel))));
+                tasks.push(tokio::spawn(transmit(Arc::clone(&channel))));
                 channels.push(channel);
             }
             servers.push(Server {
@@ -164,7 +177,7 @@ impl Client {
             recursion: opts.recursion,
             edns: opts.edns,
             ids: AtomicU64::new(seed()),
-            receivers,
+            tasks,
         })
     }
 
@@ -239,12 +252,7 @@ impl Client {
             done: false,
         };
         wire[..2].copy_from_slice(&id.to_be_bytes());
-        match channel.socket.send(wire).await {
-            Ok(_) => {}
-            // An ICMP port unreachable for an earlier datagram: like a lost packet.
-            Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {}
-            Err(e) => return Err(Failure::Other(format!("io error: {e}"))),
-        }
+        channel.post(wire.to_vec());
         let bytes = match tokio::time::timeout(self.timeout, answer).await {
             Ok(Ok(bytes)) => bytes,
             Ok(Err(_)) => return Err(Failure::Other("the receive task ended".to_owned())),
@@ -326,6 +334,15 @@ impl Channel {
         (id, rx)
     }
 
+    /// Queues a datagram for the send task.
+    fn post(&self, datagram: Vec<u8>) {
+        let mut outbox = self.outbox.lock().unwrap_or_else(|p| p.into_inner());
+        outbox.push(datagram);
+        if outbox.len() == 1 {
+            self.queued.notify_one();
+        }
+    }
+
     /// Hands a datagram to the query it answers; anything else is dropped.
     fn deliver(&self, datagram: &[u8]) {
         let Some(id) = datagram.get(..2) else { return };
@@ -365,16 +382,53 @@ impl Drop for Pending<'_> {
     }
 }
 
-/// Reads one socket until the client is dropped.
+/// Reads one socket until the client is dropped, many datagrams per system call.
 async fn receive(channel: Arc<Channel>) {
-    let mut buf = vec![0_u8; 65_535];
+    let mut buffers = vec![vec![0_u8; RECV_BUFFER]; batch::MAX_BATCH];
+    let mut lens = vec![0_usize; batch::MAX_BATCH];
     loop {
-        match channel.socket.recv(&mut buf).await {
-            Ok(n) => channel.deliver(&buf[..n]),
+        match batch::recv(&channel.socket, &mut buffers, &mut lens) {
+            Ok(n) => {
+                for (buf, &len) in buffers.iter().zip(&lens).take(n) {
+                    channel.deliver(&buf[..len]);
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                if channel.socket.readable().await.is_err() {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            }
             // ICMP errors for earlier datagrams: the queries concerned time out.
             Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {}
             Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
         }
+    }
+}
+
+/// Sends what queries post, all that queued up since the last call at once.
+async fn transmit(channel: Arc<Channel>) {
+    let mut sending: Vec<Vec<u8>> = Vec::new();
+    loop {
+        channel.queued.notified().await;
+        std::mem::swap(
+            &mut sending,
+            &mut *channel.outbox.lock().unwrap_or_else(|p| p.into_inner()),
+        );
+        let mut sent = 0;
+        while sent < sending.len() {
+            match batch::send(&channel.socket, &sending[sent..]) {
+                Ok(n) => sent += n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    if channel.socket.writable().await.is_err() {
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                    }
+                }
+                // The first datagram could not go (an ICMP error for an earlier one, or no
+                // route): it is lost, and its query times out.
+                Err(_) => sent += 1,
+            }
+        }
+        sending.clear();
     }
 }
 
