@@ -435,8 +435,13 @@ fn audit_scans_the_domains_of_each_organisation_and_a_domains_csv_names_organisa
 
 /// A live backend asking only `addr`, without recursion, keeping no answers.
 fn live(addr: std::net::SocketAddr, timeout: Duration) -> Backend {
+    live_servers(vec![addr], timeout)
+}
+
+/// A live backend asking `servers` in turn.
+fn live_servers(servers: Vec<std::net::SocketAddr>, timeout: Duration) -> Backend {
     Backend::live(&LiveOptions {
-        servers: vec![addr],
+        servers,
         timeout,
         attempts: 2,
         recursion: false,
@@ -483,4 +488,29 @@ async fn a_truncated_udp_answer_is_asked_again_over_tcp_and_a_lost_one_again_ove
         ["answer for drop-once.decoy.test."],
         "no second try after the timeout: {lost:?}"
     );
+}
+
+#[tokio::test]
+async fn a_silent_or_failing_server_gives_way_to_the_next_one() {
+    let (silent, servfail, decoy) = (Silent::start(), ServFail::start(), Decoy::start());
+    let timeout = Duration::from_millis(200);
+    let dns = live_servers(vec![silent.addr(), servfail.addr(), decoy.addr()], timeout);
+    let started = std::time::Instant::now();
+    let answer = dns.query_own("next.decoy.test.", "TXT").await;
+    assert_eq!(txt(&answer), ["answer for next.decoy.test."], "{answer:?}");
+    // One timeout (the silent server), not two tries of it.
+    assert!(
+        started.elapsed() < Duration::from_millis(390),
+        "{:?}",
+        started.elapsed()
+    );
+    // Alone, the failing server's answer is the verdict; the silent one times out.
+    let answer = live(servfail.addr(), timeout)
+        .query_own("x.test.", "MX")
+        .await;
+    assert_eq!(answer.status, Status::ServFail, "{answer:?}");
+    let answer = live(silent.addr(), timeout)
+        .query_own("x.test.", "MX")
+        .await;
+    assert_eq!(answer.status, Status::Timeout, "{answer:?}");
 }
