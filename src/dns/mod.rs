@@ -4,8 +4,9 @@
 //! with SPF expansion, `_dmarc`, DKIM selectors, service CNAMEs and SRVs, NS, and the apex and
 //! www chains; [`classify`] matches the values against the `kind = "dns"` rules and the
 //! addresses against the published cloud ranges, then names the mail provider, gateway,
-//! senders, DNS and web hosting. Answers come from a live resolver, a snapshot or zone files
-//! ([`backend`]), through one cache shared by every domain of the run.
+//! senders, DNS and web hosting. Answers come from a live resolver ([`live`] on sovscan's own
+//! client, [`udp`]), a snapshot or zone files ([`backend`]), through one cache shared by every
+//! domain of the run.
 
 pub mod answer;
 pub mod backend;

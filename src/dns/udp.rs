@@ -2,7 +2,7 @@
 //! §4.2, RFC 7766). hickory-resolver opened a socket per query; this client keeps a few
 //! long-lived UDP sockets per server, each connected to it, read by one task that hands every
 //! answer to the query waiting for its id and question (RFC 5452 §9.1), and written by one
-//! task that sends whatever queries queued up meanwhile in one system call ([`batch`]).
+//! task that sends whatever queries queued up meanwhile in one system call (`batch.rs`).
 //! Messages are decoded with hickory-proto.
 
 use std::collections::HashMap;
