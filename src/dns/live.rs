@@ -91,7 +91,6 @@ impl Live {
     /// hickory-resolver's CachingClient lookup (without its cache): one query per link of a
     /// CNAME chain until an answer holds the type asked for.
     async fn resolve(&self, mut query: Query) -> Result<Vec<Record>, Miss> {
-        let qtype = query.query_type();
         let mut chain: Vec<Record> = Vec::new();
         for depth in 0..MAX_QUERY_DEPTH {
             if let Some(special) = special_use(&query) {
@@ -102,40 +101,19 @@ impl Live {
                 Err(e) => return Err(Miss::Failed(Failure::Other(format!("io error: {e}")))),
             };
             let message = client
-                .query(query.name(), qtype)
+                .query(query.name(), query.query_type())
                 .await
                 .map_err(Miss::Failed)?;
             let message = usable(message, &query)?;
-            let (target, aliased) = search_name(&message, &query);
-            let found = message
-                .all_sections()
-                .any(|r| r.record_type() == qtype && (r.name == target || r.name == *query.name()));
-            if found && (!aliased || chain.is_empty()) {
-                if chain.is_empty() {
-                    return Ok(message.answers);
+            match step(message, &query, &mut chain) {
+                Step::Done(records) => return Ok(records),
+                Step::Chase(target, _) if depth + 1 < MAX_QUERY_DEPTH => {
+                    query = Query::query(target, query.query_type());
                 }
-                chain.extend(
-                    message
-                        .all_sections()
-                        .filter(|r| {
-                            let wanted = r.record_type() == qtype
-                                && (r.name == target || r.name == *query.name());
-                            wanted || r.record_type() == RecordType::CNAME
-                        })
-                        .cloned(),
-                );
-                return Ok(chain);
+                Step::Chase(_, code) | Step::NoRecords(code) => {
+                    return Err(Miss::NoRecords(code));
+                }
             }
-            chain.extend(
-                message
-                    .all_sections()
-                    .filter(|r| r.record_type() == RecordType::CNAME)
-                    .cloned(),
-            );
-            if !aliased || depth + 1 == MAX_QUERY_DEPTH {
-                return Err(Miss::NoRecords(message.metadata.response_code));
-            }
-            query = Query::query(target, qtype);
         }
         Err(Miss::NoRecords(ResponseCode::NoError))
     }
@@ -175,6 +153,51 @@ fn system_servers() -> Result<(Vec<SocketAddr>, bool), String> {
         }
     }
     Ok((servers, opts.edns0))
+}
+
+/// What one answer of a chase leads to.
+enum Step {
+    /// The records of the lookup.
+    Done(Vec<Record>),
+    /// Ask the same type for this name (the end of a CNAME chain, or an SRV target); the
+    /// answer's response code is the verdict when the chase may go no further.
+    Chase(Name, ResponseCode),
+    /// No records, with the answer's response code.
+    NoRecords(ResponseCode),
+}
+
+/// hickory-resolver's reading of one answer (`handle_noerror`, with intermediates preserved):
+/// an answer holding the type asked for ends the lookup, with the CNAMEs gathered so far
+/// first; otherwise its CNAMEs join `chain` and the chain's end is asked next.
+fn step(message: Message, query: &Query, chain: &mut Vec<Record>) -> Step {
+    let (target, aliased) = search_name(&message, query);
+    let wanted = |r: &Record| {
+        r.record_type() == query.query_type() && (r.name == target || r.name == *query.name())
+    };
+    let found = message.all_sections().any(wanted);
+    if found && chain.is_empty() {
+        return Step::Done(message.answers);
+    }
+    if found && !aliased {
+        chain.extend(
+            message
+                .all_sections()
+                .filter(|r| wanted(r) || r.record_type() == RecordType::CNAME)
+                .cloned(),
+        );
+        return Step::Done(std::mem::take(chain));
+    }
+    chain.extend(
+        message
+            .all_sections()
+            .filter(|r| r.record_type() == RecordType::CNAME)
+            .cloned(),
+    );
+    if aliased {
+        Step::Chase(target, message.metadata.response_code)
+    } else {
+        Step::NoRecords(message.metadata.response_code)
+    }
 }
 
 /// The special-use names hickory-resolver answers itself: `localhost.` (and its reverse
@@ -288,5 +311,104 @@ fn failed(miss: Miss) -> Answer {
             "response was truncated; TCP already tried or no other transport available",
         ),
         Miss::Failed(Failure::Other(message)) => Answer::failed(Status::Error, message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use hickory_proto::op::{Message, OpCode, Query, ResponseCode};
+    use hickory_proto::rr::rdata::{A, CNAME};
+    use hickory_proto::rr::{Name, RData, Record, RecordType};
+
+    use super::{Miss, Step, step, usable};
+
+    fn name(n: &str) -> Name {
+        Name::from_ascii(n).expect("name")
+    }
+
+    fn cname(from: &str, to: &str) -> Record {
+        Record::from_rdata(name(from), 60, RData::CNAME(CNAME(name(to))))
+    }
+
+    fn a(owner: &str) -> Record {
+        Record::from_rdata(name(owner), 60, RData::A(A::new(192, 0, 2, 1)))
+    }
+
+    fn answer(code: ResponseCode, records: Vec<Record>) -> Message {
+        let mut m = Message::response(1, OpCode::Query);
+        m.metadata.response_code = code;
+        m.answers = records;
+        m
+    }
+
+    fn owners(records: &[Record]) -> Vec<String> {
+        records
+            .iter()
+            .map(|r| format!("{} {}", r.name, r.record_type()))
+            .collect()
+    }
+
+    #[test]
+    fn a_chain_is_chased_to_its_end_and_kept_in_front() {
+        let q = Query::query(name("www.x.test."), RecordType::A);
+        let mut chain = Vec::new();
+        let first = answer(
+            ResponseCode::NoError,
+            vec![cname("www.x.test.", "x.cdn.test.")],
+        );
+        let Step::Chase(target, _) = step(first, &q, &mut chain) else {
+            panic!("a CNAME without the address must be chased");
+        };
+        assert_eq!(target, name("x.cdn.test."));
+        let q = Query::query(target, RecordType::A);
+        let second = answer(ResponseCode::NoError, vec![a("x.cdn.test.")]);
+        let Step::Done(records) = step(second, &q, &mut chain) else {
+            panic!("the address ends the chase");
+        };
+        assert_eq!(owners(&records), ["www.x.test. CNAME", "x.cdn.test. A"]);
+    }
+
+    #[test]
+    fn an_answer_with_the_chain_and_the_type_asked_for_is_taken_whole() {
+        let q = Query::query(name("www.x.test."), RecordType::A);
+        let m = answer(
+            ResponseCode::NoError,
+            vec![cname("www.x.test.", "x.test."), a("x.test.")],
+        );
+        let Step::Done(records) = step(m, &q, &mut Vec::new()) else {
+            panic!("nothing to chase");
+        };
+        assert_eq!(owners(&records), ["www.x.test. CNAME", "x.test. A"]);
+    }
+
+    #[test]
+    fn a_cname_query_is_not_chased_and_the_code_ends_a_dead_chain() {
+        let q = Query::query(name("www.x.test."), RecordType::CNAME);
+        let m = answer(
+            ResponseCode::NoError,
+            vec![cname("www.x.test.", "gone.x.test.")],
+        );
+        assert!(matches!(step(m, &q, &mut Vec::new()), Step::Done(r) if r.len() == 1));
+        let q = Query::query(name("www.x.test."), RecordType::A);
+        let m = answer(
+            ResponseCode::NXDomain,
+            vec![cname("www.x.test.", "gone.x.test.")],
+        );
+        assert!(matches!(
+            step(m, &q, &mut Vec::new()),
+            Step::Chase(_, ResponseCode::NXDomain)
+        ));
+    }
+
+    #[test]
+    fn negative_answers_without_records_are_no_records_with_their_code() {
+        let q = Query::query(name("x.test."), RecordType::MX);
+        for code in [ResponseCode::NoError, ResponseCode::NXDomain] {
+            let got = usable(answer(code, Vec::new()), &q);
+            assert!(matches!(got, Err(Miss::NoRecords(c)) if c == code));
+        }
+        // NXDOMAIN with a CNAME is an answer to read, not a verdict yet.
+        let m = answer(ResponseCode::NXDomain, vec![cname("x.test.", "gone.test.")]);
+        assert!(usable(m, &q).is_ok());
     }
 }
