@@ -29,10 +29,12 @@
 # files anyway). ripgrep skips files it detects as binary and does not open archives; sovscan
 # parses ELF files and reads inside zips and tarballs, so it does more work on the same bytes.
 #
-# Usage: benches/compare.sh [--quick] [--sizes "500M 1G 2G"] [--runs N] [--rss-runs N]
-#                           [--seed S] [--no-rg-regex] [--strict] [--keep]
+# Usage: benches/compare.sh [--quick] [--sizes "500M 1G 2G"] [--compare-size SIZE] [--runs N]
+#                           [--rss-runs N] [--seed S] [--no-rg-regex] [--strict] [--keep]
 #   --quick        sizes "50M 100M 200M", 3 runs: a smoke test in a few minutes
 #   --sizes        corpus sizes for the memory series; the largest is used for throughput
+#   --compare-size the corpus size for the throughput runs instead (e.g. 1G: rg -f with the
+#                  rule regexes takes minutes per pass at 2G)
 #   --runs N       alternated throughput runs of each command (default 5)
 #   --rss-runs N   sovscan runs per size in the memory series (default 3)
 #   --seed S       corpus seed (default 1)
@@ -51,6 +53,7 @@ SIZES="500M 1G 2G"
 RUNS=5
 RSS_RUNS=3
 SEED=1
+COMPARE_SIZE=""
 RG_REGEX=1
 STRICT=0
 KEEP=0
@@ -66,6 +69,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --quick) SIZES="50M 100M 200M"; RUNS=3; RSS_RUNS=1; STARTUP_RUNS=10; shift ;;
         --sizes) SIZES="${2:?--sizes needs values}"; shift 2 ;;
+        --compare-size) COMPARE_SIZE="${2:?--compare-size needs a size}"; shift 2 ;;
         --runs) RUNS="${2:?--runs needs a number}"; shift 2 ;;
         --rss-runs) RSS_RUNS="${2:?--rss-runs needs a number}"; shift 2 ;;
         --seed) SEED="${2:?--seed needs a number}"; shift 2 ;;
@@ -147,7 +151,8 @@ make_corpus() {
     fi
 }
 for size in "${SIZE_LIST[@]}"; do make_corpus "$size"; done
-LARGEST="${SIZE_LIST[${#SIZE_LIST[@]}-1]}"
+LARGEST="${COMPARE_SIZE:-${SIZE_LIST[${#SIZE_LIST[@]}-1]}}"
+[ -n "$COMPARE_SIZE" ] && make_corpus "$COMPARE_SIZE"
 BIG="$(corpus_dir "$LARGEST")"
 corpus_bytes() { du -sb --apparent-size "$1" | cut -f1; }
 
