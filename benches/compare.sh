@@ -154,7 +154,8 @@ for size in "${SIZE_LIST[@]}"; do make_corpus "$size"; done
 LARGEST="${COMPARE_SIZE:-${SIZE_LIST[${#SIZE_LIST[@]}-1]}}"
 [ -n "$COMPARE_SIZE" ] && make_corpus "$COMPARE_SIZE"
 BIG="$(corpus_dir "$LARGEST")"
-corpus_bytes() { du -sb --apparent-size "$1" | cut -f1; }
+# Bytes of file content, from the generator's manifest (du would add directory sizes).
+corpus_bytes() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["total_bytes"])' "$1.manifest.json"; }
 
 # --- Measuring --------------------------------------------------------------------------------
 # timed LABEL SIZE ROUND CMD...: runs CMD under GNU time, appends
