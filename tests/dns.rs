@@ -28,14 +28,7 @@ fn scan(addr: &str, domains: &[&str], extra: &[&str]) -> Value {
         args.extend(["--domain", d]);
     }
     args.extend_from_slice(extra);
-    let out = sovscan(&args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json")
+    common::json_report(&args)
 }
 
 fn org(r: &Value) -> &Value {

@@ -31,11 +31,7 @@ pub fn findings(rules: &RuleSet, obs: &Observation) -> Vec<Finding> {
     for v in &obs.values {
         for idx in matcher.matches(v.record, v.value.as_bytes()) {
             let rule = &rules.rules[idx];
-            if rule
-                .unless
-                .as_ref()
-                .is_some_and(|u| u.is_match(v.value.as_bytes()))
-            {
+            if rule.vetoed(v.value.as_bytes()) {
                 continue;
             }
             let location = Location::Dns {

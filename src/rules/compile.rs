@@ -140,57 +140,37 @@ impl FileMatcher {
     /// The rules of `mask` one of whose keywords occurs in `text`, in rule order, each with
     /// where its keywords occur: a regex then only needs to run near those places.
     pub fn keyword_hits(&self, text: &[u8], mask: &[bool]) -> Vec<(usize, KeywordHits)> {
-        let mut hits: Vec<Option<Vec<usize>>> = vec![None; self.rule_count];
+        // (rule, offset) pairs, grouped after sorting: a file touches few rules, so this stays
+        // small where one slot per rule would be cleared and dropped for every file.
+        let mut counts: Vec<u32> = vec![0; self.rule_count];
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
         for m in self.keywords.find_overlapping_iter(text) {
             for &r in &self.keyword_owner[m.pattern().as_usize()] {
                 if !mask[r] {
                     continue;
                 }
-                let at = hits[r].get_or_insert_with(Vec::new);
+                counts[r] = counts[r].saturating_add(1);
                 // Past this many, the hits cover the text: the regex runs over all of it.
-                if at.len() <= MAX_HIT_OFFSETS {
-                    at.push(m.start());
+                if counts[r] as usize <= MAX_HIT_OFFSETS {
+                    pairs.push((r, m.start()));
                 }
             }
         }
-        hits.into_iter()
-            .enumerate()
-            .filter_map(|(rule, at)| {
-                let mut at = at?;
-                Some((
-                    rule,
-                    if at.len() > MAX_HIT_OFFSETS {
-                        KeywordHits::Everywhere
-                    } else {
-                        // Overlapping matches come in order of their ends.
-                        at.sort_unstable();
-                        at.dedup();
-                        KeywordHits::At(at)
-                    },
-                ))
-            })
-            .collect()
-    }
-
-    /// Narrows `mask` to the rules one of whose keywords occurs in `text`; returns them in order.
-    pub fn candidates(&self, text: &[u8], mask: &[bool]) -> Vec<usize> {
-        let mut hit = vec![false; self.rule_count];
-        let mut remaining = mask.iter().filter(|m| **m).count();
-        for m in self.keywords.find_overlapping_iter(text) {
-            for &r in &self.keyword_owner[m.pattern().as_usize()] {
-                if mask[r] && !hit[r] {
-                    hit[r] = true;
-                    remaining -= 1;
+        // Overlapping matches come in order of their ends.
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut out: Vec<(usize, KeywordHits)> = Vec::new();
+        for (rule, at) in pairs {
+            match out.last_mut() {
+                Some((r, KeywordHits::At(offsets))) if *r == rule => offsets.push(at),
+                Some((r, KeywordHits::Everywhere)) if *r == rule => {}
+                _ if counts[rule] as usize > MAX_HIT_OFFSETS => {
+                    out.push((rule, KeywordHits::Everywhere));
                 }
-            }
-            if remaining == 0 {
-                break;
+                _ => out.push((rule, KeywordHits::At(vec![at]))),
             }
         }
-        hit.iter()
-            .enumerate()
-            .filter_map(|(i, h)| h.then_some(i))
-            .collect()
+        out
     }
 }
 

@@ -241,6 +241,12 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// True when the rule's `unless` pattern is found in `text`: the rule then reports nothing
+    /// there.
+    pub fn vetoed(&self, text: &[u8]) -> bool {
+        self.unless.as_ref().is_some_and(|u| u.is_match(text))
+    }
+
     /// The rule's regex; `None` for `kind = "ip"` rules.
     pub fn regex(&self) -> Option<&LazyRegex> {
         match &self.pattern {
@@ -398,9 +404,7 @@ impl RuleSet {
     /// For `kind = "ip"` rules the text is an address, looked up in the rule's ranges.
     pub fn rule_fires(rule: &Rule, text: &[u8]) -> bool {
         match &rule.pattern {
-            Pattern::Regex(re) => {
-                re.is_match(text) && !rule.unless.as_ref().is_some_and(|u| u.is_match(text))
-            }
+            Pattern::Regex(re) => re.is_match(text) && !rule.vetoed(text),
             Pattern::Ranges(r) => std::str::from_utf8(text)
                 .ok()
                 .and_then(|s| s.trim().parse::<IpAddr>().ok())

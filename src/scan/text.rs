@@ -33,7 +33,7 @@ pub fn scan_text(rules: &RuleSet, rel_path: &str, text: &[u8]) -> Vec<Finding> {
     let Some(mut scan) = TextScan::new(rules, rel_path) else {
         return Vec::new();
     };
-    scan.window(text, &Position::default(), 0..text.len(), false);
+    scan.window(text, &Position::start(), 0..text.len(), false);
     scan.finish()
 }
 
@@ -63,7 +63,7 @@ fn scan_windows(
     let mut reader = reader.take(max.saturating_sub(text.len() as u64));
     let mut total = text.len() as u64;
     let mut scan = TextScan::new(rules, rel_path);
-    let mut at = Position::default();
+    let mut at = Position::start();
     loop {
         let want = window.saturating_sub(text.len());
         let got = (&mut reader).take(want as u64).read_to_end(&mut text)?;
@@ -111,7 +111,7 @@ fn line_start(text: &[u8], at: usize, limit: usize) -> Option<usize> {
 }
 
 /// Where a window's first byte sits in the file.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Position {
     /// Absolute offset of the window's first byte.
     offset: u64,
@@ -128,11 +128,20 @@ struct Position {
 }
 
 impl Position {
+    /// The first window: the file's first byte, line 1.
+    fn start() -> Self {
+        Self {
+            offset: 0,
+            line: 1,
+            column_base: 0,
+            comment: None,
+            previous: None,
+            report_from: 0,
+        }
+    }
+
     /// Moves the window start to `text[keep_from]`; `report_to` ended the last report range.
     fn advance(&mut self, text: &[u8], keep_from: usize, report_to: usize) {
-        if self.line == 0 {
-            self.line = 1;
-        }
         let dropped = &text[..keep_from];
         self.line += memchr::memchr_iter(b'\n', dropped).count() as u64;
         self.offset += keep_from as u64;
@@ -263,10 +272,7 @@ impl<'r> TextScan<'r> {
         let rules = self.rules;
         if streamed {
             for (idx, _) in self.mask.iter().enumerate().filter(|(_, m)| **m) {
-                if let Some(u) = &rules.rules[idx].unless
-                    && !self.unless_seen.contains(&idx)
-                    && u.is_match(text)
-                {
+                if !self.unless_seen.contains(&idx) && rules.rules[idx].vetoed(text) {
                     self.unless_seen.push(idx);
                 }
             }
@@ -283,7 +289,7 @@ impl<'r> TextScan<'r> {
             if self.unless_seen.contains(&idx) {
                 continue;
             }
-            if !streamed && rule.unless.as_ref().is_some_and(|u| u.is_match(text)) {
+            if !streamed && rule.vetoed(text) {
                 self.unless_seen.push(idx);
                 continue;
             }
@@ -312,7 +318,7 @@ impl<'r> TextScan<'r> {
                 let column_base = if first { at.column_base } else { 0 };
                 let location = Location::File {
                     path: self.rel_path.to_owned(),
-                    line: at.line.max(1) + line - 1,
+                    line: at.line + line - 1,
                     column: (column_base + m.start() - line_start + 1) as u64,
                 };
                 let mut finding = Finding::new(rules, rule, location, evidence, *occurrence);

@@ -36,7 +36,13 @@ pub fn scan_json(path: &Path, extra: &[&str]) -> serde_json::Value {
     let p = path.to_str().expect("utf-8 path");
     let mut args = vec!["scan", p, "--format", "json"];
     args.extend_from_slice(extra);
-    let out = sovscan(&args);
+    json_report(&args)
+}
+
+/// Runs sovscan with `args` (which ask for `--format json`) and parses what it writes; panics
+/// unless it exits 0.
+pub fn json_report(args: &[&str]) -> serde_json::Value {
+    let out = sovscan(args);
     assert_eq!(
         out.status.code(),
         Some(0),

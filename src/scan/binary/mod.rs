@@ -219,11 +219,7 @@ pub fn findings(rules: &RuleSet, path: &str, ex: &Extracted) -> Vec<Finding> {
     for v in &ex.values {
         for idx in matcher.matches(v.feature, v.text.as_bytes()) {
             let rule = &rules.rules[idx];
-            if rule
-                .unless
-                .as_ref()
-                .is_some_and(|u| u.is_match(v.text.as_bytes()))
-            {
+            if rule.vetoed(v.text.as_bytes()) {
                 continue;
             }
             hits.entry(idx).or_default().push(Hit {
@@ -369,11 +365,7 @@ fn host_hits<'a>(rules: &RuleSet, ex: &'a Extracted, hits: &mut BTreeMap<usize, 
             };
             let i = starts.partition_point(|s| *s <= first).saturating_sub(1);
             let v = strings[i];
-            if rule
-                .unless
-                .as_ref()
-                .is_some_and(|u| u.is_match(v.text.as_bytes()))
-            {
+            if rule.vetoed(v.text.as_bytes()) {
                 continue;
             }
             let s = starts[i];
